@@ -1,0 +1,177 @@
+package main
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/civicspace/civicspace/civicspace"
+	"github.com/spf13/cobra"
+)
+
+func init() { commands = append(commands, newCatalogCmd) }
+
+func newCatalogCmd(a *app) *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "catalog",
+		Short: "List, show and export the catalog of frameworks, recommendations and indicators",
+	}
+	cmd.AddCommand(&cobra.Command{
+		Use:   "list",
+		Short: "List frameworks with their groups and recommendations, then the indicators",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			return writeCatalogTable(a.stdout, cat)
+		},
+	})
+	cmd.AddCommand(&cobra.Command{
+		Use:   "show ID",
+		Short: "Show one framework, group, recommendation or indicator as JSON",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cat, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			item, err := catalogItem(cat, args[0])
+			if err != nil {
+				return err
+			}
+			return writeJSON(a.stdout, item)
+		},
+	})
+	var format string
+	export := &cobra.Command{
+		Use:   "export",
+		Short: "Export the whole catalog as JSON, or its recommendation-indicator links as CSV",
+		Args:  cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			cat, err := a.catalog()
+			if err != nil {
+				return err
+			}
+			switch format {
+			case "json":
+				return writeJSON(a.stdout, cat)
+			case "csv":
+				return writeCatalogCSV(a.stdout, cat)
+			}
+			return &exitError{code: exitInvalid, err: fmt.Errorf("unknown --format %q: use json or csv", format)}
+		},
+	}
+	export.Flags().StringVar(&format, "format", "json", "json or csv")
+	cmd.AddCommand(export)
+	return cmd
+}
+
+// catalogItem finds any catalog item by ID, with what it links to.
+func catalogItem(cat *civicspace.Catalog, id string) (any, error) {
+	if f, ok := cat.Framework(id); ok {
+		return f, nil
+	}
+	if g, ok := cat.Group(id); ok {
+		return g, nil
+	}
+	if r, ok := cat.Recommendation(id); ok {
+		var inds []string
+		for _, ind := range cat.IndicatorsFor(id) {
+			inds = append(inds, ind.ID)
+		}
+		return struct {
+			*civicspace.Recommendation
+			FrameworkID string   `json:"framework"`
+			GroupID     string   `json:"group"`
+			Indicators  []string `json:"indicators"`
+		}{r, r.Framework().ID, r.Group().ID, inds}, nil
+	}
+	if ind, ok := cat.Indicator(id); ok {
+		return ind, nil
+	}
+	return nil, civicspace.Errorf(civicspace.ENOTFOUND, "no framework, group, recommendation or indicator %q in catalog %s", id, cat.Version())
+}
+
+func writeJSON(w io.Writer, v any) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	enc.SetEscapeHTML(false)
+	return enc.Encode(v)
+}
+
+func writeCatalogTable(w io.Writer, cat *civicspace.Catalog) error {
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(tw, "Catalog %s (%s)\n\n", cat.Version(), cat.Digest())
+	fmt.Fprintln(tw, "ID\tNUMBER\tADDRESSEES\tINDICATORS\tTITLE")
+	for _, f := range cat.Frameworks() {
+		fmt.Fprintf(tw, "%s\t\t\t\t%s\n", f.ID, f.Title)
+		var walk func(groups []*civicspace.Group, depth int)
+		walk = func(groups []*civicspace.Group, depth int) {
+			indent := strings.Repeat("  ", depth)
+			for _, g := range groups {
+				fmt.Fprintf(tw, "%s%s\t%s\t\t\t%s\n", indent, g.ID, g.Number, g.Title)
+				for _, r := range g.Recommendations {
+					roles := make([]string, len(r.Addressees))
+					for i, x := range r.Addressees {
+						roles[i] = string(x)
+					}
+					fmt.Fprintf(tw, "%s  %s\t%s\t%s\t%d\t%s\n", indent, r.ID, r.Number, strings.Join(roles, ","), len(cat.IndicatorsFor(r.ID)), r.Title)
+				}
+				walk(g.Groups, depth+1)
+			}
+		}
+		walk(f.Groups, 1)
+	}
+	fmt.Fprintln(tw)
+	fmt.Fprintln(tw, "INDICATOR\tTYPE\tDIRECTION\tWEIGHT\tQUESTION")
+	for _, ind := range cat.Indicators() {
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ind.ID, ind.Type, ind.Direction, civicspace.FormatNumber(ind.Weight), ind.Question)
+	}
+	return tw.Flush()
+}
+
+// writeCatalogCSV writes one row per recommendation-indicator link.
+func writeCatalogCSV(w io.Writer, cat *civicspace.Catalog) error {
+	cw := csv.NewWriter(w)
+	_ = cw.Write([]string{"framework", "group", "recommendation", "number", "recommendation_title", "addressees", "source_file", "indicator", "indicator_type", "direction", "weight", "question"})
+	for _, ind := range cat.Indicators() {
+		for _, rid := range ind.Recommendations {
+			r, _ := cat.Recommendation(rid)
+			roles := make([]string, len(r.Addressees))
+			for i, x := range r.Addressees {
+				roles[i] = string(x)
+			}
+			_ = cw.Write(csvSafe([]string{r.Framework().ID, r.Group().ID, r.ID, r.Number, r.Title, strings.Join(roles, " "), r.Source.File, ind.ID, string(ind.Type), string(ind.Direction), civicspace.FormatNumber(ind.Weight), ind.Question}))
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// csvSafe neutralises cells a spreadsheet would run as formulas.
+func csvSafe(row []string) []string {
+	for i, c := range row {
+		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
+			row[i] = "'" + c
+		}
+	}
+	return row
+}
+
+func absPaths(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		abs, err := filepath.Abs(p)
+		if err != nil {
+			abs = p
+		}
+		out[i] = strings.TrimPrefix(abs, "/")
+	}
+	return out
+}
