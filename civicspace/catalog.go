@@ -432,7 +432,13 @@ func (c *Catalog) Extend(files ...CatalogFile) (*Catalog, error) {
 	}
 	for _, f := range c.frameworks {
 		if !replaced[f.ID] {
-			n.frameworks = append(n.frameworks, f)
+			// A deep copy: indexing sets back-pointers, and c stays usable
+			// by other goroutines.
+			cp, err := cloneFramework(f)
+			if err != nil {
+				return nil, WrapError(EINTERNAL, err, "catalog framework %q cannot be copied", f.ID)
+			}
+			n.frameworks = append(n.frameworks, cp)
 		}
 	}
 	n.frameworks = append(n.frameworks, ext.Frameworks...)
@@ -458,10 +464,22 @@ func (c *Catalog) Extend(files ...CatalogFile) (*Catalog, error) {
 		n.indicators = append(n.indicators, &cp)
 	}
 	n.indicators = append(n.indicators, ext.Indicators...)
-	if problems := n.index(nil); len(problems) > 0 {
+	if problems := n.index(catalogOrigins(files)); len(problems) > 0 {
 		return nil, &Error{Code: EINVALID, Message: catalogErrorMessage(problems), Problems: problems}
 	}
 	return n, nil
+}
+
+func cloneFramework(f *Framework) (*Framework, error) {
+	b, err := json.Marshal(f)
+	if err != nil {
+		return nil, err
+	}
+	var cp Framework
+	if err := json.Unmarshal(b, &cp); err != nil {
+		return nil, err
+	}
+	return &cp, nil
 }
 
 func decodeCatalogFiles(files []CatalogFile) (*catalogDoc, []Problem) {
@@ -478,12 +496,6 @@ func decodeCatalogFiles(files []CatalogFile) (*catalogDoc, []Problem) {
 		}
 		all.Frameworks = append(all.Frameworks, doc.Frameworks...)
 		all.Indicators = append(all.Indicators, doc.Indicators...)
-	}
-	// Validate the user's files on their own first, so their problems
-	// name their file.
-	if len(problems) == 0 {
-		tmp := &Catalog{frameworks: all.Frameworks, indicators: all.Indicators}
-		problems = tmp.validateItems(catalogOrigins(files))
 	}
 	return all, problems
 }
@@ -521,9 +533,11 @@ func catalogErrorMessage(problems []Problem) string {
 	return b.String()
 }
 
-// origins maps each framework and indicator ID to the file that defined it,
-// so problems name the file.
-type origins map[string]string
+// origin is where a framework or indicator was defined: the file and the
+// JSON Pointer of the item in it, so that problems name both.
+type origin struct{ file, pointer string }
+
+type origins map[string]origin
 
 func catalogOrigins(files []CatalogFile) origins {
 	o := origins{}
@@ -532,14 +546,23 @@ func catalogOrigins(files []CatalogFile) origins {
 		if err != nil {
 			continue
 		}
-		for _, fw := range doc.Frameworks {
-			o["f:"+fw.ID] = f.Name
+		for i, fw := range doc.Frameworks {
+			o["f:"+fw.ID] = origin{f.Name, fmt.Sprintf("/frameworks/%d", i)}
 		}
-		for _, ind := range doc.Indicators {
-			o["i:"+ind.ID] = f.Name
+		for i, ind := range doc.Indicators {
+			o["i:"+ind.ID] = origin{f.Name, fmt.Sprintf("/indicators/%d", i)}
 		}
 	}
 	return o
+}
+
+// locate returns the file and pointer of an item, falling back to the
+// catalog-wide position for items of the base catalog.
+func (o origins) locate(key, fallback string) (string, string) {
+	if at, ok := o[key]; ok {
+		return at.file, at.pointer
+	}
+	return "catalog", fallback
 }
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+([.-][a-z0-9]+)*$`)
@@ -571,9 +594,6 @@ func walkRecommendations(fws []*Framework, fn func(f *Framework, g *Group, r *Re
 func (c *Catalog) validateItems(o origins) []Problem {
 	var ps []Problem
 	add := func(file, pointer, format string, args ...any) {
-		if file == "" {
-			file = "catalog"
-		}
 		ps = append(ps, Problem{Pointer: file + "#" + pointer, Detail: fmt.Sprintf(format, args...)})
 	}
 	seen := map[string]string{}
@@ -591,8 +611,7 @@ func (c *Catalog) validateItems(o origins) []Problem {
 	}
 	recs := map[string]bool{}
 	for fi, f := range c.frameworks {
-		file := o["f:"+f.ID]
-		fp := fmt.Sprintf("/frameworks/%d", fi)
+		file, fp := o.locate("f:"+f.ID, fmt.Sprintf("/frameworks/%d", fi))
 		unique(file, fp, "framework", f.ID)
 		if f.Title == "" {
 			add(file, fp+"/title", "framework %q has no title", f.ID)
@@ -656,8 +675,7 @@ func (c *Catalog) validateItems(o origins) []Problem {
 		walk(f.Groups, fp)
 	}
 	for ii, ind := range c.indicators {
-		file := o["i:"+ind.ID]
-		ip := fmt.Sprintf("/indicators/%d", ii)
+		file, ip := o.locate("i:"+ind.ID, fmt.Sprintf("/indicators/%d", ii))
 		unique(file, ip, "indicator", ind.ID)
 		what := fmt.Sprintf("indicator %q", ind.ID)
 		if ind.Question == "" {
