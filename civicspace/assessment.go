@@ -297,6 +297,9 @@ func jsonErrorText(err error) string {
 	if errors.As(err, &te) {
 		return fmt.Sprintf("%s must be %s, not %s", orDocument(te.Field), jsonTypeName(te.Type.String()), te.Value)
 	}
+	if errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) {
+		return "the JSON document ends unexpectedly"
+	}
 	var se *json.SyntaxError
 	if errors.As(err, &se) {
 		return fmt.Sprintf("JSON syntax error at byte %d: %v", se.Offset, se)
