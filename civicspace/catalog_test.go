@@ -45,8 +45,8 @@ func TestBuiltinCatalogCounts(t *testing.T) {
 		{"un2020.protection", 10},          // 001 lines 93-121
 		{"un2020.promotion", 22},           // 001 lines 125-190
 		{"exile.barriers", 9},              // 002 lines 7-15
-		{"civic-charter.needs", 3},         // 003 line 44
-		{"civic-charter.areas-of-work", 3}, // 003 lines 48-50
+		{"civic-charter.needs", 3},         // 003 line 27
+		{"civic-charter.areas-of-work", 3}, // 003 lines 31-33
 	}
 	for _, tt := range tests {
 		t.Run(tt.group, func(t *testing.T) {
