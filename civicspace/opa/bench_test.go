@@ -1,0 +1,78 @@
+package opa_test
+
+import (
+	"context"
+	"math/rand/v2"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/opa"
+)
+
+// BenchmarkScore scores one full assessment (every indicator answered,
+// every state role) with the built-in catalog and policy. After the first
+// run the per-answer results come from the scorer's cache, as they do when
+// a service rescores.
+func BenchmarkScore(b *testing.B) {
+	cat := civicspace.DefaultCatalog()
+	s := newScorer(b, cat)
+	a := randomAssessment(cat, rand.New(rand.NewPCG(1, 2)), stateRoles, 1)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Score(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScoreUncached is BenchmarkScore with the answer cache turned
+// off: every answer goes through Rego on every call.
+func BenchmarkScoreUncached(b *testing.B) {
+	cat := civicspace.DefaultCatalog()
+	s := newScorer(b, cat, opa.WithCacheSize(0))
+	a := randomAssessment(cat, rand.New(rand.NewPCG(1, 2)), stateRoles, 1)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.Score(ctx, a); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+// BenchmarkScoreBulk scores 5,000 varied assessments (random answers, role
+// sets and gaps) from all cores at once, as a bulk rescore does, starting
+// from an empty cache; it reports assessments scored per second.
+func BenchmarkScoreBulk(b *testing.B) {
+	cat := civicspace.DefaultCatalog()
+	rng := rand.New(rand.NewPCG(3, 4))
+	roleSets := [][]civicspace.Role{
+		{civicspace.RoleDomestic},
+		{civicspace.RoleDomestic, civicspace.RoleDonor},
+		{civicspace.RoleDomestic, civicspace.RoleHost},
+		stateRoles,
+	}
+	as := make([]*civicspace.Assessment, 5000)
+	for i := range as {
+		as[i] = randomAssessment(cat, rng, roleSets[rng.IntN(len(roleSets))], 0.6+0.4*rng.Float64())
+	}
+	s := newScorer(b, cat)
+	ctx := context.Background()
+	var next atomic.Int64
+	b.ReportAllocs()
+	b.ResetTimer()
+	start := time.Now()
+	b.RunParallel(func(pb *testing.PB) {
+		for pb.Next() {
+			a := as[int(next.Add(1)-1)%len(as)]
+			if _, err := s.Score(ctx, a); err != nil {
+				b.Error(err)
+				return
+			}
+		}
+	})
+	b.ReportMetric(float64(b.N)/time.Since(start).Seconds(), "assessments/s")
+}
