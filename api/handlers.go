@@ -1,0 +1,487 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/civicspace/civicspace/civicspace"
+)
+
+var _ StrictServerInterface = (*Server)(nil)
+
+// ---- catalog ----
+
+// GetCatalog answers the catalog's version, digest and counts.
+func (s *Server) GetCatalog(ctx context.Context, _ GetCatalogRequestObject) (GetCatalogResponseObject, error) {
+	cat := s.svc.Catalog
+	groups := 0
+	for _, f := range cat.Frameworks() {
+		groups += countGroups(f.Groups)
+	}
+	return GetCatalog200JSONResponse{
+		Version: cat.Version(),
+		Title:   cat.Title(),
+		Digest:  cat.Digest(),
+		Counts: CatalogCounts{
+			Frameworks:      len(cat.Frameworks()),
+			Groups:          groups,
+			Recommendations: len(cat.Recommendations()),
+			Indicators:      len(cat.Indicators()),
+		},
+	}, nil
+}
+
+func countGroups(gs []*civicspace.Group) int {
+	n := len(gs)
+	for _, g := range gs {
+		n += countGroups(g.Groups)
+	}
+	return n
+}
+
+// ExportCatalog answers the whole catalog.
+func (s *Server) ExportCatalog(ctx context.Context, _ ExportCatalogRequestObject) (ExportCatalogResponseObject, error) {
+	cat := s.svc.Catalog
+	out := ExportCatalog200JSONResponse{
+		Version:    cat.Version(),
+		Title:      cat.Title(),
+		Digest:     cat.Digest(),
+		Indicators: indicatorsToAPI(cat.Indicators()),
+	}
+	for _, f := range cat.Frameworks() {
+		out.Frameworks = append(out.Frameworks, frameworkToAPI(f))
+	}
+	return out, nil
+}
+
+// ListFrameworks answers every framework without its groups.
+func (s *Server) ListFrameworks(ctx context.Context, _ ListFrameworksRequestObject) (ListFrameworksResponseObject, error) {
+	cat := s.svc.Catalog
+	out := ListFrameworks200JSONResponse{Frameworks: []FrameworkSummary{}}
+	for _, f := range cat.Frameworks() {
+		recs := cat.FrameworkRecommendations(f.ID)
+		inds := map[string]bool{}
+		for _, r := range recs {
+			for _, ind := range cat.IndicatorsFor(r.ID) {
+				inds[ind.ID] = true
+			}
+		}
+		out.Frameworks = append(out.Frameworks, FrameworkSummary{
+			ID:          f.ID,
+			Title:       f.Title,
+			ShortTitle:  f.ShortTitle,
+			Description: f.Description,
+			Publisher:   f.Publisher,
+			Date:        f.Date,
+			Confidence:  Confidence(f.Confidence),
+			Counts:      FrameworkCounts{Groups: countGroups(f.Groups), Recommendations: len(recs), Indicators: len(inds)},
+		})
+	}
+	return out, nil
+}
+
+// GetFramework answers one framework with its groups.
+func (s *Server) GetFramework(ctx context.Context, req GetFrameworkRequestObject) (GetFrameworkResponseObject, error) {
+	f, ok := s.svc.Catalog.Framework(req.FrameworkID)
+	if !ok {
+		return nil, civicspace.Errorf(civicspace.ENOTFOUND, "framework %q not found", req.FrameworkID)
+	}
+	return GetFramework200JSONResponse(frameworkToAPI(f)), nil
+}
+
+// GetRecommendation answers one recommendation with its indicators.
+func (s *Server) GetRecommendation(ctx context.Context, req GetRecommendationRequestObject) (GetRecommendationResponseObject, error) {
+	cat := s.svc.Catalog
+	r, ok := cat.Recommendation(req.RecommendationID)
+	if !ok {
+		return nil, civicspace.Errorf(civicspace.ENOTFOUND, "recommendation %q not found", req.RecommendationID)
+	}
+	return GetRecommendation200JSONResponse(recommendationDetailToAPI(r, cat.IndicatorsFor(r.ID))), nil
+}
+
+// ListIndicators answers the indicators, filtered.
+func (s *Server) ListIndicators(ctx context.Context, req ListIndicatorsRequestObject) (ListIndicatorsResponseObject, error) {
+	cat := s.svc.Catalog
+	p := req.Params
+	if p.Framework != "" {
+		if _, ok := cat.Framework(p.Framework); !ok {
+			return nil, civicspace.Errorf(civicspace.ENOTFOUND, "framework %q not found", p.Framework)
+		}
+	}
+	if p.Recommendation != "" {
+		if _, ok := cat.Recommendation(p.Recommendation); !ok {
+			return nil, civicspace.Errorf(civicspace.ENOTFOUND, "recommendation %q not found", p.Recommendation)
+		}
+	}
+	var keep []*civicspace.Indicator
+	for _, ind := range cat.Indicators() {
+		if p.Type != "" && string(ind.Type) != string(p.Type) {
+			continue
+		}
+		if p.Recommendation != "" && !slices.Contains(ind.Recommendations, p.Recommendation) {
+			continue
+		}
+		if p.Framework != "" && !measuresFramework(cat, ind, p.Framework) {
+			continue
+		}
+		keep = append(keep, ind)
+	}
+	return ListIndicators200JSONResponse{Indicators: indicatorsToAPI(keep)}, nil
+}
+
+func measuresFramework(cat *civicspace.Catalog, ind *civicspace.Indicator, framework string) bool {
+	for _, r := range cat.RecommendationsFor(ind.ID) {
+		if r.Framework().ID == framework {
+			return true
+		}
+	}
+	return false
+}
+
+// GetIndicator answers one indicator.
+func (s *Server) GetIndicator(ctx context.Context, req GetIndicatorRequestObject) (GetIndicatorResponseObject, error) {
+	ind, ok := s.svc.Catalog.Indicator(req.IndicatorID)
+	if !ok {
+		return nil, civicspace.Errorf(civicspace.ENOTFOUND, "indicator %q not found", req.IndicatorID)
+	}
+	return GetIndicator200JSONResponse(indicatorToAPI(ind)), nil
+}
+
+// GetCrosswalk answers the links between two frameworks.
+func (s *Server) GetCrosswalk(ctx context.Context, req GetCrosswalkRequestObject) (GetCrosswalkResponseObject, error) {
+	links, err := s.svc.Catalog.Crosswalk(req.Params.From, req.Params.To)
+	if err != nil {
+		return nil, err
+	}
+	return GetCrosswalk200JSONResponse(crosswalkToAPI(req.Params.From, req.Params.To, links)), nil
+}
+
+// ---- countries ----
+
+// ListCountries answers the countries, optionally of one M49 area.
+func (s *Server) ListCountries(ctx context.Context, req ListCountriesRequestObject) (ListCountriesResponseObject, error) {
+	c := s.svc.Countries
+	region := req.Params.Region
+	out := ListCountries200JSONResponse{Countries: []Country{}, Regions: regionsToAPI(c.Regions()), Sources: sourcesToAPI(c.Sources())}
+	for _, k := range c.All() {
+		if region != "" && k.Region.Code != region && k.SubRegion.Code != region && (k.IntermediateRegion == nil || k.IntermediateRegion.Code != region) {
+			continue
+		}
+		out.Countries = append(out.Countries, countryToAPI(k))
+	}
+	return out, nil
+}
+
+// GetCountry answers one country.
+func (s *Server) GetCountry(ctx context.Context, req GetCountryRequestObject) (GetCountryResponseObject, error) {
+	k, ok := s.svc.Countries.Lookup(req.Alpha3)
+	if !ok {
+		return nil, civicspace.Errorf(civicspace.ENOTFOUND, "no country with ISO 3166-1 alpha-3 code %q", req.Alpha3)
+	}
+	return GetCountry200JSONResponse(countryToAPI(k)), nil
+}
+
+// ---- assessments ----
+
+// CreateAssessment stores a new draft.
+func (s *Server) CreateAssessment(ctx context.Context, req CreateAssessmentRequestObject) (CreateAssessmentResponseObject, error) {
+	a, err := assessmentFromAPI(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	rec, problems, err := s.svc.CreateAssessment(ctx, a, actor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return CreateAssessment201JSONResponse{
+		Body:    recordToAPI(rec, problems),
+		Headers: CreateAssessment201ResponseHeaders{ETag: etag(rec.ID, rec.Version), Location: "/v1/assessments/" + url.PathEscape(rec.ID)},
+	}, nil
+}
+
+// ListAssessments answers one page of assessments.
+func (s *Server) ListAssessments(ctx context.Context, req ListAssessmentsRequestObject) (ListAssessmentsResponseObject, error) {
+	p := req.Params
+	page, err := s.svc.ListAssessments(ctx, civicspace.AssessmentFilter{
+		Country:      p.Country,
+		Organisation: p.Organisation,
+		Period:       p.Period,
+		Kind:         civicspace.Kind(p.Kind),
+		Status:       civicspace.AssessmentStatus(p.Status),
+		PageSize:     civicspace.ClampPageSize(p.PageSize),
+		PageToken:    p.PageToken,
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := ListAssessments200JSONResponse{Body: AssessmentList{Assessments: make([]AssessmentSummary, len(page.Records))}}
+	for i, rec := range page.Records {
+		out.Body.Assessments[i] = summaryToAPI(rec)
+	}
+	if page.NextPageToken != "" {
+		out.Body.NextPageToken = page.NextPageToken
+		link := "<" + nextPageURL(p, page.NextPageToken) + `>; rel="next"`
+		out.Headers.Link = &link
+	}
+	return out, nil
+}
+
+// nextPageURL is the URL of the next page, with the same filters.
+func nextPageURL(p ListAssessmentsParams, token string) string {
+	q := url.Values{}
+	set := func(k, v string) {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	set("country", p.Country)
+	set("organisation", p.Organisation)
+	set("period", p.Period)
+	set("kind", string(p.Kind))
+	set("status", string(p.Status))
+	if p.PageSize != 0 {
+		q.Set("page_size", strconv.Itoa(p.PageSize))
+	}
+	q.Set("page_token", token)
+	return "/v1/assessments?" + q.Encode()
+}
+
+// GetAssessment answers an assessment's current state and problems.
+func (s *Server) GetAssessment(ctx context.Context, req GetAssessmentRequestObject) (GetAssessmentResponseObject, error) {
+	rec, problems, err := s.svc.Assessment(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	return GetAssessment200JSONResponse{Body: recordToAPI(rec, problems), Headers: GetAssessment200ResponseHeaders{ETag: etag(rec.ID, rec.Version)}}, nil
+}
+
+// UpdateAssessment replaces a draft's content.
+func (s *Server) UpdateAssessment(ctx context.Context, req UpdateAssessmentRequestObject) (UpdateAssessmentResponseObject, error) {
+	version, err := s.ifMatch(ctx, req.ID, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	a, err := assessmentFromAPI(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	rec, problems, err := s.svc.UpdateAssessment(ctx, req.ID, version, a, actor(ctx), "")
+	if err != nil {
+		return nil, err
+	}
+	return UpdateAssessment200JSONResponse{Body: recordToAPI(rec, problems), Headers: UpdateAssessment200ResponseHeaders{ETag: etag(rec.ID, rec.Version)}}, nil
+}
+
+// DeleteAssessment deletes a draft.
+func (s *Server) DeleteAssessment(ctx context.Context, req DeleteAssessmentRequestObject) (DeleteAssessmentResponseObject, error) {
+	version, err := s.ifMatch(ctx, req.ID, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.svc.DeleteAssessment(ctx, req.ID, version, actor(ctx)); err != nil {
+		return nil, err
+	}
+	return DeleteAssessment204Response{}, nil
+}
+
+// transition makes a lifecycle move for one of the transition operations.
+func (s *Server) transition(ctx context.Context, id string, ifMatch string, body *TransitionRequest, action civicspace.Action) (TransitionedJSONResponse, error) {
+	version, err := s.ifMatch(ctx, id, ifMatch)
+	if err != nil {
+		return TransitionedJSONResponse{}, err
+	}
+	var note string
+	if body != nil {
+		note = body.Note
+	}
+	rec, err := s.svc.Transition(ctx, id, version, action, actor(ctx), note)
+	if err != nil {
+		return TransitionedJSONResponse{}, err
+	}
+	return TransitionedJSONResponse{Body: recordToAPI(rec, s.svc.Validate(&rec.Assessment)), Headers: TransitionedResponseHeaders{ETag: etag(rec.ID, rec.Version)}}, nil
+}
+
+// SubmitAssessment submits a draft.
+func (s *Server) SubmitAssessment(ctx context.Context, req SubmitAssessmentRequestObject) (SubmitAssessmentResponseObject, error) {
+	r, err := s.transition(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionSubmit)
+	if err != nil {
+		return nil, err
+	}
+	return SubmitAssessment200JSONResponse{r}, nil
+}
+
+// PublishAssessment publishes a submitted assessment.
+func (s *Server) PublishAssessment(ctx context.Context, req PublishAssessmentRequestObject) (PublishAssessmentResponseObject, error) {
+	r, err := s.transition(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionPublish)
+	if err != nil {
+		return nil, err
+	}
+	return PublishAssessment200JSONResponse{r}, nil
+}
+
+// ReturnAssessment returns a submitted assessment to draft.
+func (s *Server) ReturnAssessment(ctx context.Context, req ReturnAssessmentRequestObject) (ReturnAssessmentResponseObject, error) {
+	r, err := s.transition(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionReturn)
+	if err != nil {
+		return nil, err
+	}
+	return ReturnAssessment200JSONResponse{r}, nil
+}
+
+// WithdrawAssessment withdraws a published assessment.
+func (s *Server) WithdrawAssessment(ctx context.Context, req WithdrawAssessmentRequestObject) (WithdrawAssessmentResponseObject, error) {
+	r, err := s.transition(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionWithdraw)
+	if err != nil {
+		return nil, err
+	}
+	return WithdrawAssessment200JSONResponse{r}, nil
+}
+
+// CorrectAssessment opens a published assessment for correction.
+func (s *Server) CorrectAssessment(ctx context.Context, req CorrectAssessmentRequestObject) (CorrectAssessmentResponseObject, error) {
+	r, err := s.transition(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionCorrect)
+	if err != nil {
+		return nil, err
+	}
+	return CorrectAssessment200JSONResponse{r}, nil
+}
+
+// ReopenAssessment reopens a withdrawn assessment.
+func (s *Server) ReopenAssessment(ctx context.Context, req ReopenAssessmentRequestObject) (ReopenAssessmentResponseObject, error) {
+	r, err := s.transition(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionReopen)
+	if err != nil {
+		return nil, err
+	}
+	return ReopenAssessment200JSONResponse{r}, nil
+}
+
+// ListRevisions answers an assessment's revisions without their content.
+func (s *Server) ListRevisions(ctx context.Context, req ListRevisionsRequestObject) (ListRevisionsResponseObject, error) {
+	revs, err := s.svc.Revisions(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := ListRevisions200JSONResponse{Revisions: make([]RevisionSummary, len(revs))}
+	for i, rev := range revs {
+		out.Revisions[i] = revisionSummaryToAPI(rev)
+	}
+	return out, nil
+}
+
+// GetRevision answers one revision.
+func (s *Server) GetRevision(ctx context.Context, req GetRevisionRequestObject) (GetRevisionResponseObject, error) {
+	rev, err := s.svc.Revision(ctx, req.ID, req.Version)
+	if err != nil {
+		return nil, err
+	}
+	return GetRevision200JSONResponse(revisionToAPI(rev)), nil
+}
+
+// GetAssessmentProblems answers the current content's problems.
+func (s *Server) GetAssessmentProblems(ctx context.Context, req GetAssessmentProblemsRequestObject) (GetAssessmentProblemsResponseObject, error) {
+	_, problems, err := s.svc.Assessment(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	return GetAssessmentProblems200JSONResponse{Valid: len(problems) == 0, Problems: problemsToAPI(problems)}, nil
+}
+
+// ---- scores ----
+
+// GetAssessmentScore answers a revision's stored score; it never scores.
+func (s *Server) GetAssessmentScore(ctx context.Context, req GetAssessmentScoreRequestObject) (GetAssessmentScoreResponseObject, error) {
+	sc, err := s.svc.StoredScore(ctx, req.ID, req.Params.Version)
+	if err != nil {
+		return nil, err
+	}
+	return GetAssessmentScore200JSONResponse(storedScoreToAPI(sc)), nil
+}
+
+// ScoreAssessment scores an inline assessment without storing it.
+func (s *Server) ScoreAssessment(ctx context.Context, req ScoreAssessmentRequestObject) (ScoreAssessmentResponseObject, error) {
+	a, err := assessmentFromAPI(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	result, err := s.svc.Score(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	return ScoreAssessment200JSONResponse(resultToAPI(result)), nil
+}
+
+// ValidateAssessment lists an inline assessment's problems.
+func (s *Server) ValidateAssessment(ctx context.Context, req ValidateAssessmentRequestObject) (ValidateAssessmentResponseObject, error) {
+	a, err := assessmentFromAPI(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	problems := s.svc.Validate(a)
+	return ValidateAssessment200JSONResponse{Valid: len(problems) == 0, Problems: problemsToAPI(problems)}, nil
+}
+
+// ---- preconditions ----
+
+// ifMatch returns the version a change is based on, from the If-Match
+// header (RFC 9110 13.1.1): 428 without it, 412 when none of its strong
+// entity tags is the assessment's current one. "*" stands for the current
+// version.
+func (s *Server) ifMatch(ctx context.Context, id, header string) (int, error) {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return 0, &httpError{status: http.StatusPreconditionRequired, code: civicspace.EINVALID,
+			detail: "send the ETag of the revision you read in an If-Match header"}
+	}
+	var versions []int
+	wildcard := false
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		switch {
+		case tag == "*":
+			wildcard = true
+		case strings.HasPrefix(tag, "W/"):
+			// A weak tag never matches in If-Match (strong comparison).
+		case len(tag) >= 2 && tag[0] == '"' && tag[len(tag)-1] == '"':
+			if v, ok := parseETag(id, tag); ok {
+				versions = append(versions, v)
+			}
+		default:
+			return 0, &httpError{status: http.StatusBadRequest, code: civicspace.EINVALID,
+				detail:   "the If-Match header is not a list of entity tags",
+				problems: []civicspace.Problem{{Pointer: "/header/If-Match", Detail: "give the ETag as sent, in double quotes: " + etag(id, 1)}}}
+		}
+	}
+	if len(versions) == 1 && !wildcard {
+		return versions[0], nil // the store checks it is current
+	}
+	if !wildcard && len(versions) == 0 {
+		return 0, &httpError{status: http.StatusPreconditionFailed, code: civicspace.ECONFLICT,
+			detail: "the If-Match ETag is not one of assessment " + id + "'s: read the assessment again"}
+	}
+	rec, _, err := s.svc.Assessment(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if wildcard || slices.Contains(versions, rec.Version) {
+		return rec.Version, nil
+	}
+	return 0, civicspace.Errorf(civicspace.ECONFLICT, "assessment %s was changed; the current version is %d", id, rec.Version)
+}
+
+// parseETag returns the version an entity tag of etag(id, version) names.
+func parseETag(id, tag string) (int, bool) {
+	inner := tag[1 : len(tag)-1]
+	prefix := id + "."
+	if !strings.HasPrefix(inner, prefix) {
+		return 0, false
+	}
+	v, err := strconv.Atoi(inner[len(prefix):])
+	if err != nil || v < 1 {
+		return 0, false
+	}
+	return v, true
+}
