@@ -368,7 +368,7 @@ func gapFixture() (self, shadow *civicspace.Revision, selfRes, shadowRes *civics
 	selfRes.Provenance = prov
 	shadowRes = &civicspace.Result{
 		Provenance: prov,
-		Subject: shadow.Assessment.Subject, Period: "2025", Kind: civicspace.KindShadow, Roles: shadow.Assessment.Roles,
+		Subject:    shadow.Assessment.Subject, Period: "2025", Kind: civicspace.KindShadow, Roles: shadow.Assessment.Roles,
 		Rating: civicspace.Rating{Band: "repressed", Score: cmpNum(40), Uncapped: cmpNum(56.7), Coverage: 0.71, Caps: []civicspace.Cap{
 			{RedFlag: "mass-detention", Indicator: "detained", Title: "Mass detention of defenders", Cap: 40, Applied: true, Explanation: "7 defenders detained (at least 5): the rating is capped at 40"},
 		}},

@@ -83,9 +83,12 @@ func RankingChart(w io.Writer, r *civicspace.RankingResult) error {
 			} else {
 				s.text(rankX, y, "–", `text-anchor="end" fill="`+colMuted+`"`)
 			}
-			label := row.Name
-			if row.Name != row.Country {
-				label = row.Name + " (" + row.Country + ")"
+			label := row.Name + " (" + row.Country + ")"
+			switch {
+			case row.M49 == "" && row.Name != row.Country:
+				label = row.Country + " (demo subject)" // a user-assigned code
+			case row.Name == row.Country:
+				label = row.Name
 			}
 			s.text(nameX, y, clip(label, 32), "")
 			s.rect(barX, y-12, barW, 14, `fill="`+colTrack+`"`)
@@ -146,8 +149,18 @@ var lineStyles = []struct{ colour, dash string }{
 // rating and the frameworks (or, for a trend of one framework, its groups
 // too) across periods, with the periods without an assessment marked and
 // the lines broken there, and the status changes listed below.
-func TrendChart(w io.Writer, tr *civicspace.TrendResult) error {
-	title := "Trend of " + tr.Subject
+// WithCountries may give the country table that names the subject.
+func TrendChart(w io.Writer, tr *civicspace.TrendResult, opts ...Option) error {
+	o := newOptions(opts)
+	name := tr.Subject
+	if org, ok := strings.CutPrefix(tr.Subject, "org:"); ok {
+		name = org
+	} else if c, ok := o.countries.Lookup(tr.Subject); ok && !c.UserAssigned {
+		name = cmp.Or(c.CommonName, c.Name) + " (" + c.Alpha3 + ")"
+	} else if ok {
+		name = tr.Subject + " (demo subject)"
+	}
+	title := "Trend of " + name
 	if len(tr.Series) > 0 && len(tr.Series[0].Periods) > 0 {
 		ps := tr.Series[0].Periods
 		title += fmt.Sprintf(", %s to %s", ps[0].Period, ps[len(ps)-1].Period)
@@ -181,7 +194,7 @@ func TrendChart(w io.Writer, tr *civicspace.TrendResult) error {
 		fmt.Fprintf(&desc, "%d recommendation status changes. ", len(s.StatusChanges))
 	}
 
-	const width, plotH = 820.0, 240.0
+	const width, plotH = 880.0, 240.0
 	height := 70.0
 	for _, p := range panels {
 		height += 40 + plotH + 50 + 30 + 18*float64(max(p.changes, 1)) + 20
@@ -196,7 +209,7 @@ func TrendChart(w io.Writer, tr *civicspace.TrendResult) error {
 	if len(panels) == 0 {
 		s.text(24, y+30, "No published, scored assessment of this subject matches.", `fill="`+colMuted+`"`)
 	}
-	const plotX, plotW = 60.0, 500.0
+	const plotX, plotW = 60.0, 480.0
 	for _, p := range panels {
 		y += 30
 		s.text(24, y, kindTitle(p.s.Kind), `font-size="15" font-weight="700"`)
@@ -259,7 +272,7 @@ func TrendChart(w io.Writer, tr *civicspace.TrendResult) error {
 			ly := top + 8 + 26*float64(k)
 			lx := plotX + plotW + 24
 			s.line(lx, ly-4, lx+28, ly-4, `stroke="`+st.colour+`" stroke-width="2.5"`+dash)
-			label := clip(it.Title, 24) + ": " + lastValue(it.Points)
+			label := clip(it.Title, 26) + ": " + lastValue(it.Points)
 			attrs := ""
 			if it.Level == civicspace.LevelRating || (k == 0 && it.Level == civicspace.LevelFramework) {
 				attrs = `font-weight="700"`
@@ -317,10 +330,15 @@ func chartItems(items []civicspace.TrendItem) []civicspace.TrendItem {
 	return out
 }
 
+// lastValue is the latest score of a line with its change, and its period
+// when that is not the last one.
 func lastValue(points []civicspace.TrendPoint) string {
 	for i := len(points) - 1; i >= 0; i-- {
 		if p := points[i]; p.Score != nil {
 			v := civicspace.FormatNumber(*p.Score)
+			if i < len(points)-1 {
+				return v + " in " + p.Period
+			}
 			if p.Change != nil {
 				sign := ""
 				if *p.Change > 0 {

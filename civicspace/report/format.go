@@ -198,7 +198,7 @@ func Write(w io.Writer, f Format, v any, opts ...Option) error {
 		case SDMX:
 			return TrendSDMX(w, v, o.countries)
 		}
-		return TrendChart(w, v)
+		return TrendChart(w, v, WithCountries(o.countries))
 	case *civicspace.RegionResult:
 		if f == CSV {
 			return RegionsCSV(w, v)

@@ -303,7 +303,7 @@ func TestSVG(t *testing.T) {
 		{"ranking-group-fa.p2-min-coverage-0.7", load[civicspace.RankingResult](t, "ranking-group-fa.p2-min-coverage-0.7"), nil,
 			[]string{"Ranking on Fund and support, 2025", "coverage below 70%"}},
 		{"trend-ken-all", load[civicspace.TrendResult](t, "trend-ken-all"), nil,
-			[]string{"Trend of KEN, 2022 to 2025", "no assessment", "Civic space rating: 41 (-4.5)", "2024 to 2025: Protect freedoms partially met → not met"}},
+			[]string{"Trend of Kenya (KEN), 2022 to 2025", "Framework B on donors: 35 in 2024", "no assessment", "Civic space rating: 41 (-4.5)", "2024 to 2025: Protect freedoms partially met → not met"}},
 		{"trend-ken-self-fa-from-2024", load[civicspace.TrendResult](t, "trend-ken-self-fa-from-2024"), nil,
 			[]string{"Framework A: 41 (-6)", "Respect and protect"}},
 		{"ranking-no-data", load[civicspace.RankingResult](t, "ranking-no-data"), nil,

@@ -57,7 +57,7 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 
 	const width = 880.0
 	flagsH := 28.0 + 22*float64(max(1, len(r.Rating.Caps)))
-	top := 200.0 + flagsH
+	top := 216.0 + flagsH
 	height := top + 46 + 24*float64(len(rows)) + 40
 	s := newSVG("scorecard", width, height, title, desc.String())
 
