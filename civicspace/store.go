@@ -191,6 +191,10 @@ type PublishedFilter struct {
 	PeriodFrom int // first year, 0 = open
 	PeriodTo   int // last year, 0 = open
 	Kind       Kind
+	// Items, when not empty, keeps only the observations of these item IDs
+	// (Observations only): a ranking on one recommendation then reads one
+	// row per assessment instead of every recommendation's.
+	Items []string
 }
 
 // AssessmentStore keeps assessments, their immutable revisions and their
