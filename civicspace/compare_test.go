@@ -147,6 +147,13 @@ func cutKey(key string) (civicspace.Kind, string, bool) {
 	return "", key, false
 }
 
+// TestFixtureObservations writes the fixture's observations for the
+// store-backed tests (internal/comparestore), which store them and expect
+// the comparisons this file checks.
+func TestFixtureObservations(t *testing.T) {
+	checkGolden(t, "observations", compareObservations())
+}
+
 func TestRankingRejectsBadQueries(t *testing.T) {
 	cat, countries, obs := compareCatalog(t), civicspace.DefaultCountries(), compareObservations()
 	tests := []struct {
@@ -400,9 +407,12 @@ func TestGap(t *testing.T) {
 	self, shadow, selfRes, shadowRes := gapFixture()
 	g := civicspace.Gap(cat, self, shadow, selfRes, shadowRes)
 	checkGolden(t, "gap-ken-2025", g)
-	// The scored results are inputs of the report package's tests.
+	// The scored results are inputs of the report package's tests, and
+	// the revisions of the store-backed tests (internal/comparestore).
 	checkGolden(t, "result-ken-2025-self", selfRes)
 	checkGolden(t, "result-ken-2025-shadow", shadowRes)
+	checkGolden(t, "revision-ken-2025-self", self)
+	checkGolden(t, "revision-ken-2025-shadow", shadow)
 
 	var order []string
 	for _, ig := range g.Indicators {
