@@ -31,6 +31,7 @@ func CompareRanking(ctx context.Context, store AssessmentStore, cat *Catalog, co
 	if q.Period == "" {
 		return Ranking(cat, countries, nil, q)
 	}
+	f.Items = itemsFor(t)
 	obs, err := store.Observations(ctx, f, policyDigest, levelsFor(t)...)
 	if err != nil {
 		return nil, err
@@ -55,6 +56,7 @@ func CompareRegions(ctx context.Context, store AssessmentStore, cat *Catalog, co
 		return nil, err
 	}
 	q.Period = f.Period
+	f.Items = itemsFor(t)
 	var obs []Observation
 	if q.Period != "" {
 		if obs, err = store.Observations(ctx, f, policyDigest, levelsFor(t)...); err != nil {
@@ -90,11 +92,16 @@ func CompareTrend(ctx context.Context, store AssessmentStore, cat *Catalog, coun
 		f.Countries = []string{subject}
 	}
 	levels := []string{LevelRating, LevelFramework, LevelGroup, LevelRecommendation}
-	switch {
-	case q.Recommendation != "":
-		levels = []string{LevelRecommendation}
-	case q.Group != "", q.Framework != "":
+	if targetOf(q.Framework, q.Group, q.Recommendation).Level != LevelRating {
+		// Only the followed items and the recommendations below them.
 		levels = levels[1:]
+		items, recs := trendItems(cat, q)
+		for _, it := range items {
+			f.Items = append(f.Items, it.ID)
+		}
+		for _, r := range recs {
+			f.Items = append(f.Items, r.ID)
+		}
 	}
 	obs, err := store.Observations(ctx, f, policyDigest, levels...)
 	if err != nil {
@@ -208,6 +215,16 @@ func levelsFor(t Target) []string {
 		return []string{LevelRating}
 	}
 	return []string{LevelRating, t.Level}
+}
+
+// itemsFor narrows a store query to the target's observations and the
+// ratings (which list every assessment, even one without a value for the
+// target).
+func itemsFor(t Target) []string {
+	if t.Level == LevelRating {
+		return nil
+	}
+	return []string{ObservationOverall, t.ID}
 }
 
 func firstError(errs ...error) error {
