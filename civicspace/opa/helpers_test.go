@@ -145,3 +145,5 @@ func randomAssessment(cat *civicspace.Catalog, rng *rand.Rand, roles []civicspac
 
 // stateRoles are the roles in which a state is assessed at most.
 var stateRoles = []civicspace.Role{civicspace.RoleDomestic, civicspace.RoleDonor, civicspace.RoleHost, civicspace.RoleCohort}
+
+func newRand(seed uint64) *rand.Rand { return rand.New(rand.NewPCG(seed, seed^0x9e3779b97f4a7c15)) }

@@ -86,7 +86,7 @@ func RunPolicyTests(ctx context.Context, cat *civicspace.Catalog, opts ...Option
 		case r.Fail && r.FailedAt != nil:
 			tr.Message = fmt.Sprintf("%s: false: %s", locString(r.FailedAt.Location), r.FailedAt)
 		case r.Fail:
-			tr.Message = "the test is false or undefined"
+			tr.Message = tr.Location + ": the test is false or undefined"
 		}
 		out = append(out, tr)
 	}
