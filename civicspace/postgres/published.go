@@ -1,0 +1,117 @@
+package postgres
+
+import (
+	"context"
+
+	"github.com/civicspace/civicspace/civicspace"
+	"github.com/jackc/pgx/v5"
+)
+
+// latestPublished adds to q the query of the publication readers see for
+// each (subject, period, kind) f selects: among the assessments published
+// for it, the most recently published one (the highest published_seq, drawn
+// from a sequence at every publish). Withdrawn assessments have
+// published_version 0 and drop out, so the previous publication of another
+// assessment for the same subject, period and kind shows again. A
+// correction being drafted keeps its published_version, so the publication
+// stays visible until the correction is published.
+//
+// published_version > 0 implies not deleted (only drafts never published
+// can be deleted), which keeps the query on the assessments_published
+// index.
+func latestPublished(q *query, f civicspace.PublishedFilter) string {
+	q.add("published_version > 0")
+	if len(f.Countries) > 0 {
+		// A country's subject key is its code: filtering on the key lets
+		// the index seek each country.
+		q.add("pub_subject_key = ANY(?)", f.Countries)
+		q.add("pub_country = pub_subject_key")
+	}
+	if f.Period != "" {
+		q.add("pub_period = ?", f.Period)
+	}
+	if f.PeriodFrom != 0 {
+		q.add("pub_period_year >= ?", f.PeriodFrom)
+	}
+	if f.PeriodTo != 0 {
+		q.add("pub_period_year <= ?", f.PeriodTo)
+	}
+	if f.Kind != "" {
+		q.add("pub_kind = ?", string(f.Kind))
+	}
+	return `latest AS (
+		SELECT DISTINCT ON (pub_subject_key, pub_period, pub_kind)
+			id, published_version, pub_subject_key, pub_country, pub_organisation, pub_period, pub_kind
+		FROM assessments WHERE ` + q.sql() + `
+		ORDER BY pub_subject_key, pub_period, pub_kind, published_seq DESC)`
+}
+
+// LatestPublished returns the publication readers see for each subject,
+// period and kind f selects, ordered by subject, period and kind.
+func (s *Store) LatestPublished(ctx context.Context, f civicspace.PublishedFilter) ([]*civicspace.Revision, error) {
+	q := &query{}
+	with := latestPublished(q, f)
+	rows, err := s.pool.Query(ctx, `WITH `+with+`
+		SELECT `+revisionColumns+` FROM latest l
+		JOIN assessment_revisions r ON r.assessment_id = l.id AND r.version = l.published_version
+		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind`, q.args...)
+	if err != nil {
+		return nil, dbError("latest published", err)
+	}
+	defer rows.Close()
+	revs := []*civicspace.Revision{}
+	for rows.Next() {
+		rev, err := scanRevision(rows)
+		if err != nil {
+			return nil, dbError("latest published", err)
+		}
+		revs = append(revs, rev)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, dbError("latest published", err)
+	}
+	return revs, nil
+}
+
+// Observations returns the stored numbers of the publications
+// LatestPublished selects, scored under policyDigest, at the given levels
+// (all if none), of the items f.Items names (all if none), ordered by
+// subject, period, kind, level and item. Publications not scored under
+// policyDigest contribute nothing.
+func (s *Store) Observations(ctx context.Context, f civicspace.PublishedFilter, policyDigest string, levels ...string) ([]civicspace.Observation, error) {
+	q := &query{}
+	with := latestPublished(q, f)
+	on := &query{where: []string{"o.assessment_id = l.id", "o.version = l.published_version"}, args: q.args}
+	on.add("o.policy_digest = ?", policyDigest)
+	if len(levels) > 0 {
+		on.add("o.level = ANY(?)", levels)
+	}
+	if len(f.Items) > 0 {
+		on.add("o.item_id = ANY(?)", f.Items)
+	}
+	rows, err := s.pool.Query(ctx, `WITH `+with+`
+		SELECT l.id, l.published_version, l.pub_country, l.pub_organisation, l.pub_period, l.pub_kind,
+			o.level, o.item_id, o.score, o.coverage, o.status
+		FROM latest l JOIN score_observations o ON `+on.sql()+`
+		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind, o.level, o.item_id`, on.args...)
+	if err != nil {
+		return nil, dbError("observations", err)
+	}
+	obs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (civicspace.Observation, error) {
+		var (
+			o    civicspace.Observation
+			kind string
+		)
+		err := row.Scan(&o.AssessmentID, &o.Version, &o.Country, &o.Organisation, &o.Period, &kind,
+			&o.Level, &o.ItemID, &o.Score, &o.Coverage, &o.Status)
+		o.Kind = civicspace.Kind(kind)
+		return o, err
+	})
+	if err != nil {
+		return nil, dbError("observations", err)
+	}
+	if obs == nil {
+		obs = []civicspace.Observation{}
+	}
+	return obs, nil
+}
