@@ -212,6 +212,19 @@ type obsFilter struct {
 	kind        Kind
 	countries   map[string]bool // nil = every country
 	onlyCountry bool            // drop organisation subjects
+	years       map[string]bool // period → within from-to, memoised
+}
+
+func (f *obsFilter) inYears(period string) bool {
+	in, ok := f.years[period]
+	if !ok {
+		if f.years == nil {
+			f.years = map[string]bool{}
+		}
+		in = inYears(period, f.from, f.to)
+		f.years[period] = in
+	}
+	return in
 }
 
 func (f *obsFilter) keep(o *Observation) bool {
@@ -220,7 +233,7 @@ func (f *obsFilter) keep(o *Observation) bool {
 		return false
 	case f.period != "" && o.Period != f.period:
 		return false
-	case !inYears(o.Period, f.from, f.to):
+	case (f.from != 0 || f.to != 0) && !f.inYears(o.Period):
 		return false
 	case f.kind != "" && o.Kind != f.kind:
 		return false
@@ -242,12 +255,18 @@ func countrySet(codes []string) map[string]bool {
 }
 
 // latestPeriod returns the most recent period among the observations f
-// keeps, "" if none.
+// keeps, "" if none. Periods are compared once each, not once per
+// observation: parsing dominated when every observation was compared.
 func latestPeriod(obs []Observation, f obsFilter) string {
+	seen := map[string]bool{}
 	latest := ""
 	for i := range obs {
 		o := &obs[i]
-		if f.keep(o) && (latest == "" || comparePeriods(o.Period, latest) > 0) {
+		if seen[o.Period] || !f.keep(o) {
+			continue
+		}
+		seen[o.Period] = true
+		if latest == "" || comparePeriods(o.Period, latest) > 0 {
 			latest = o.Period
 		}
 	}
