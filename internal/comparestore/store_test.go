@@ -26,9 +26,14 @@ func openSQLite(t testing.TB) civicspace.AssessmentStore {
 	return st
 }
 
-// backends lists the stores to run against.
+// backends lists the stores to run against: SQLite, and PostgreSQL when
+// CIVICSPACE_TEST_POSTGRES is set.
 func backends() []backend {
-	return []backend{{"sqlite", openSQLite}}
+	bs := []backend{{"sqlite", openSQLite}}
+	if pg := postgresBackend(); pg != nil {
+		bs = append(bs, *pg)
+	}
+	return bs
 }
 
 // publish stores a as a published assessment with res as its score under
