@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -225,6 +226,9 @@ func validationProblems(err error) []civicspace.Problem {
 			for _, k := range se.JSONPointer() {
 				ptr += "/" + civicspace.EncodePointer(k)
 			}
+			if k := propertyNamed(se); k != "" {
+				ptr += "/" + civicspace.EncodePointer(k)
+			}
 			reason := se.Reason
 			if reason == "" {
 				reason = fmt.Sprintf("does not match the schema's %q", se.SchemaField)
@@ -239,6 +243,32 @@ func validationProblems(err error) []civicspace.Problem {
 	walk(err, "")
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Pointer < out[j].Pointer })
 	return dedupe(out)
+}
+
+// propertyNamed returns the member an object's error is about when it is
+// one the schema does not allow, so that the problem points at the member
+// rather than at the whole object. (kin-openapi already points a missing
+// required member's error at the member.)
+func propertyNamed(se *openapi3.SchemaError) string {
+	obj, ok := se.Value.(map[string]any)
+	if !ok || se.Schema == nil {
+		return ""
+	}
+	var candidates []string
+	switch se.SchemaField {
+	case "properties", "additionalProperties":
+		for k := range obj {
+			if _, known := se.Schema.Properties[k]; !known {
+				candidates = append(candidates, k)
+			}
+		}
+	}
+	for _, k := range candidates {
+		if strings.Contains(se.Reason, strconv.Quote(k)) {
+			return k
+		}
+	}
+	return ""
 }
 
 func isMultiError(err error) bool {
