@@ -52,7 +52,7 @@ func RankingChart(w io.Writer, r *civicspace.RankingResult) error {
 		}
 	}
 
-	const width, rowH = 820.0, 22.0
+	const width, rowH = 880.0, 22.0
 	height := 92 + float64(len(sections))*34 + float64(len(r.Rows))*rowH + 30
 	if len(r.Rows) == 0 {
 		height += 30
@@ -63,7 +63,7 @@ func RankingChart(w io.Writer, r *civicspace.RankingResult) error {
 	sub := fmt.Sprintf("%s · bars show the score 0-100 · coverage on the right · minimum coverage %s", scopeText(r), percentText(r.MinCoverage))
 	s.text(24, 58, clip(sub, 118), `fill="`+colMuted+`"`)
 
-	const rankX, nameX, barX, barW = 52.0, 62.0, 300.0, 400.0
+	const rankX, nameX, barX, barW = 52.0, 62.0, 300.0, 380.0
 	y := 80.0
 	for _, t := range []float64{0, 50, 100} {
 		x := barX + barW*t/100
@@ -272,7 +272,7 @@ func TrendChart(w io.Writer, tr *civicspace.TrendResult, opts ...Option) error {
 			ly := top + 8 + 26*float64(k)
 			lx := plotX + plotW + 24
 			s.line(lx, ly-4, lx+28, ly-4, `stroke="`+st.colour+`" stroke-width="2.5"`+dash)
-			label := clip(it.Title, 26) + ": " + lastValue(it.Points)
+			label := clip(it.Title, 22) + ": " + lastValue(it.Points)
 			attrs := ""
 			if it.Level == civicspace.LevelRating || (k == 0 && it.Level == civicspace.LevelFramework) {
 				attrs = `font-weight="700"`
@@ -341,8 +341,11 @@ func lastValue(points []civicspace.TrendPoint) string {
 			}
 			if p.Change != nil {
 				sign := ""
-				if *p.Change > 0 {
+				switch {
+				case *p.Change > 0:
 					sign = "+"
+				case *p.Change == 0:
+					sign = "±"
 				}
 				v += " (" + sign + civicspace.FormatNumber(*p.Change) + ")"
 			}

@@ -295,7 +295,7 @@ func TestSVG(t *testing.T) {
 		says []string // text the picture must show
 	}{
 		{"scorecard-ken-2025-shadow", load[civicspace.Result](t, "result-ken-2025-shadow"), []report.Option{report.WithCatalog(cat)},
-			[]string{"Civic space scorecard: Kenya, 2025", "Band: REPRESSED", "Mass detention of defenders (detained): caps the rating at 40", "Framework A", "Respect and protect", "not assessed", "partially met"}},
+			[]string{"Civic space scorecard: Kenya, 2025", "Band: REPRESSED", "Mass detention of defenders (detained): cap 40, applied", "Framework A", "Respect and protect", "not assessed", "partially met"}},
 		{"scorecard-ken-2025-self", load[civicspace.Result](t, "result-ken-2025-self"), []report.Option{report.WithCatalog(cat)},
 			[]string{"Band: OBSTRUCTED", "No red flag raised."}},
 		{"ranking-rating-latest-all-kinds", load[civicspace.RankingResult](t, "ranking-rating-latest-all-kinds"), nil,

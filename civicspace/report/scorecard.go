@@ -120,8 +120,8 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 	for _, c := range r.Rating.Caps {
 		s.raw(`<path d="M%s %s l7 -12 l7 12 z" fill="%s"/>`+"\n", f1(24), f1(y+2), colDanger)
 		s.text(31, y, "!", `text-anchor="middle" font-size="10" font-weight="700" fill="#ffffff"`)
-		line := fmt.Sprintf("%s (%s): caps the rating at %s%s", c.Title, c.Indicator, civicspace.FormatNumber(c.Cap), appliedText(c.Applied))
-		s.text(44, y, clip(line, 110), `fill="`+colDanger+`"`)
+		line := fmt.Sprintf("%s (%s): cap %s, %s", c.Title, c.Indicator, civicspace.FormatNumber(c.Cap), capEffect(c.Applied))
+		s.text(44, y, clip(line, 112), `fill="`+colDanger+`"`)
 		y += 22
 	}
 
@@ -148,7 +148,13 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 			labelX += 16 * float64(x.depth)
 			barH, fill = 10, colBar2
 		}
-		s.text(labelX, y, clip(x.label, 44-2*x.depth), attrs)
+		// Leave the label the room left of the bars, at a conservative
+		// width per character (fonts differ between systems).
+		perChar := 7.8
+		if x.depth == 0 {
+			perChar = 8.8
+		}
+		s.text(labelX, y, clip(x.label, int((barX-labelX-12)/perChar)), attrs)
 		s.rect(barX, y-barH+2, barW, barH, `fill="`+colTrack+`"`)
 		if x.score != nil {
 			s.rect(barX, y-barH+2, barW**x.score/100, barH, `fill="`+fill+`"`)
@@ -162,6 +168,13 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 	foot := "Computed by policy " + shortDigest(r.Provenance.PolicyDigest) + " with " + cmp.Or(r.Provenance.EngineVersion, "an unknown engine")
 	s.text(24, height-16, clip(foot, 120), `font-size="11" fill="`+colMuted+`"`)
 	return s.close(w)
+}
+
+func capEffect(applied bool) string {
+	if applied {
+		return "applied"
+	}
+	return "not applied (the rating is already lower)"
 }
 
 func appliedText(applied bool) string {
