@@ -552,9 +552,6 @@ func (s *Scorer) rollUp(n *node, recs []recState, st []indState, mark []int, gen
 	for _, c := range n.children {
 		g.Groups = append(g.Groups, s.rollUp(c, recs, st, mark, gen))
 	}
-	if len(n.children) > 0 && g.Groups == nil {
-		g.Groups = []civicspace.GroupScore{}
-	}
 	return g
 }
 
