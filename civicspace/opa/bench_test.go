@@ -3,6 +3,7 @@ package opa_test
 import (
 	"context"
 	"math/rand/v2"
+	"path/filepath"
 	"sync/atomic"
 	"testing"
 	"time"
@@ -11,14 +12,15 @@ import (
 	"github.com/civicspace/civicspace/civicspace/opa"
 )
 
-// BenchmarkScore scores one full assessment (every indicator answered,
-// every state role) with the built-in catalog and policy. After the first
-// run the per-answer results come from the scorer's cache, as they do when
-// a service rescores.
+// BenchmarkScore scores the full example assessment open-xaa.json (every
+// indicator answered, every state role: TestExamplesTellTheirStory checks
+// it) with the built-in catalog and policy. After the first run answers'
+// points and statuses come from the scorer's caches, as they do when a
+// service scores or rescores.
 func BenchmarkScore(b *testing.B) {
 	cat := civicspace.DefaultCatalog()
 	s := newScorer(b, cat)
-	a := randomAssessment(cat, rand.New(rand.NewPCG(1, 2)), stateRoles, 1)
+	a := readExample(b, filepath.Join(examplesDir, "open-xaa.json"))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -33,7 +35,7 @@ func BenchmarkScore(b *testing.B) {
 func BenchmarkScoreUncached(b *testing.B) {
 	cat := civicspace.DefaultCatalog()
 	s := newScorer(b, cat, opa.WithCacheSize(0))
-	a := randomAssessment(cat, rand.New(rand.NewPCG(1, 2)), stateRoles, 1)
+	a := readExample(b, filepath.Join(examplesDir, "open-xaa.json"))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {

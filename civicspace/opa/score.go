@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -578,14 +579,17 @@ func (s *Scorer) recommendationScore(a *civicspace.Assessment, ri int, r *recSta
 		out.Explanation = fmt.Sprintf("not applicable: every indicator that measures it (%d) is answered not applicable", len(info.inds))
 		return out
 	}
+	// Plain concatenation: this runs for every recommendation of every
+	// assessment, and fmt showed in the bulk profile.
 	var head string
 	switch {
 	case len(r.counted) == 0:
 		head = "no indicator measures it"
 	case r.answered == 0:
-		head = fmt.Sprintf("none of its %s is answered", plural(len(r.counted), "indicator"))
+		head = "none of its " + plural(len(r.counted), "indicator") + " is answered"
 	default:
-		head = fmt.Sprintf("%d of its %s answered (coverage %s), weighted mean %s", r.answered, plural(len(r.counted), "indicator"), civicspace.FormatNumber(r.coverage), civicspace.FormatNumber(*r.score))
+		head = strconv.Itoa(r.answered) + " of its " + plural(len(r.counted), "indicator") + " answered (coverage " +
+			civicspace.FormatNumber(r.coverage) + "), weighted mean " + civicspace.FormatNumber(*r.score)
 	}
 	out.Explanation = head + "; " + s.statusText[r.status]
 	if r.status != civicspace.StatusNotAssessed {
@@ -653,7 +657,8 @@ func (s *Scorer) finding(i int, x *indState, recApplies []bool, answeredWeight f
 		f.Points = x.points
 		raw := info.weight / answeredWeight * (100 - *x.points)
 		f.Cost = round2(raw)
-		f.Message = fmt.Sprintf("earned %s of 100 points (%s), costing %s points of the overall score", civicspace.FormatNumber(*x.points), x.res.explanation, civicspace.FormatNumber(f.Cost))
+		f.Message = "earned " + civicspace.FormatNumber(*x.points) + " of 100 points (" + x.res.explanation + "), costing " +
+			civicspace.FormatNumber(f.Cost) + " points of the overall score"
 		return f, true
 	}
 	return civicspace.Finding{}, false
@@ -671,7 +676,7 @@ func plural(n int, word string) string {
 	if n == 1 {
 		return "1 " + word
 	}
-	return fmt.Sprintf("%d %ss", n, word)
+	return strconv.Itoa(n) + " " + word + "s"
 }
 
 func optString(x *float64) string {
