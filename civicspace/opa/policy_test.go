@@ -84,6 +84,21 @@ func TestCustomWeightsAndThresholds(t *testing.T) {
 		require.Contains(t, problems[1].Detail, `unknown indicator "t.nope"`)
 	})
 
+	t.Run("malformed red flags in data", func(t *testing.T) {
+		_, err := opa.NewScorer(cat, opa.WithModules(map[string]string{"civicspace/policy/data.yaml": `
+red_flags:
+  - {id: ok, title: Fine, indicator: t.level, when: {at_least: 1}, cap: 50}
+  - {id: ghost, title: Ghost, indicator: t.ghost, when: {equals: true}, cap: 50}
+  - {id: greedy, title: Greedy, indicator: t.law, when: {equals: true, options: [x]}, cap: 120}
+`}))
+		require.Equal(t, civicspace.EINVALID, civicspace.ErrorCode(err))
+		problems := civicspace.ErrorProblems(err)
+		require.Len(t, problems, 3)
+		require.Equal(t, "data.civicspace.policy.red_flags[1]", problems[0].Pointer)
+		require.Contains(t, problems[0].Detail, `"t.ghost"`)
+		require.Equal(t, "data.civicspace.policy.red_flags[2]", problems[1].Pointer)
+	})
+
 	t.Run("the catalog data is reserved", func(t *testing.T) {
 		_, err := opa.NewScorer(cat, opa.WithModules(map[string]string{"data.json": `{"civicspace": {"catalog": {"indicators": {}}}}`}))
 		require.Equal(t, civicspace.EINVALID, civicspace.ErrorCode(err))

@@ -236,7 +236,56 @@ func readSettings(cat *civicspace.Catalog, v any) (map[string]float64, string, e
 			return nil, "", &civicspace.Error{Code: civicspace.EINVALID, Message: "policy weights are invalid: " + problems[0].String(), Problems: problems}
 		}
 	}
+	if problems := checkPolicyRedFlags(cat, m["red_flags"]); len(problems) > 0 {
+		return nil, "", &civicspace.Error{Code: civicspace.EINVALID, Message: "policy red flags are invalid: " + problems[0].String(), Problems: problems}
+	}
 	return weights, name, nil
+}
+
+// checkPolicyRedFlags checks the red flags declared in policy data: each
+// needs an id, a known indicator, a cap within 0-100 and exactly one
+// condition (equals, at_least or options).
+func checkPolicyRedFlags(cat *civicspace.Catalog, raw any) []civicspace.Problem {
+	if raw == nil {
+		return nil
+	}
+	list, ok := raw.([]any)
+	if !ok {
+		return []civicspace.Problem{{Pointer: "data.civicspace.policy.red_flags", Detail: "red_flags must be an array"}}
+	}
+	var problems []civicspace.Problem
+	for i, x := range list {
+		ptr := fmt.Sprintf("data.civicspace.policy.red_flags[%d]", i)
+		add := func(format string, args ...any) {
+			problems = append(problems, civicspace.Problem{Pointer: ptr, Detail: fmt.Sprintf(format, args...)})
+		}
+		rf, ok := x.(map[string]any)
+		if !ok {
+			add("a red flag must be an object")
+			continue
+		}
+		if id, _ := rf["id"].(string); id == "" {
+			add("a red flag needs an id")
+		}
+		ind, _ := rf["indicator"].(string)
+		if _, known := cat.Indicator(ind); !known {
+			add("unknown indicator %q", ind)
+		}
+		if c, ok := number(rf["cap"]); !ok || c < 0 || c > 100 {
+			add("cap must be a number within 0-100")
+		}
+		when, _ := rf["when"].(map[string]any)
+		n := 0
+		for _, k := range []string{"equals", "at_least", "options"} {
+			if _, set := when[k]; set {
+				n++
+			}
+		}
+		if n != 1 {
+			add("when needs exactly one of equals, at_least, options")
+		}
+	}
+	return problems
 }
 
 func readExplanations(v any) (status, band map[string]string, err error) {
