@@ -52,7 +52,7 @@ func TestMigrateSQLite(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "cs.db")
 	code, out, stderr := runCLI(t, "", "migrate", "--db", "sqlite:"+path)
 	require.Equal(t, exitOK, code, stderr)
-	require.Equal(t, "applied 0001_initial.sql\nsqlite:"+path+" is up to date\n", out)
+	require.Equal(t, "applied 0001_initial.sql\napplied 0003_commitments.sql\nsqlite:"+path+" is up to date\n", out)
 
 	// CIVICSPACE_DB stands in for --db.
 	t.Setenv(dbEnv, "sqlite:"+path)
