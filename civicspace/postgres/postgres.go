@@ -23,8 +23,7 @@ import (
 // Store is a civicspace.AssessmentStore in PostgreSQL. It is safe for
 // concurrent use, and several processes may share one database.
 type Store struct {
-	pool   *pgxpool.Pool
-	logger *slog.Logger
+	pool *pgxpool.Pool
 	// createLock is the advisory lock key creates take so that sequence
 	// numbers are drawn in commit order (see CreateAssessment).
 	createLock int64
@@ -104,7 +103,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, logger: cfg.logger, createLock: lockKey("create", schema)}, nil
+	return &Store{pool: pool, createLock: lockKey("create", schema)}, nil
 }
 
 // lockKey derives an advisory lock key from a purpose and the schema, so

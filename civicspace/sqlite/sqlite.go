@@ -31,7 +31,6 @@ type Store struct {
 	// reader is a pool of read-only connections; in WAL mode they read the
 	// last committed state while the writer writes.
 	reader *sql.DB
-	logger *slog.Logger
 }
 
 var _ civicspace.AssessmentStore = (*Store)(nil)
@@ -143,7 +142,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{writer: writer, reader: reader, logger: cfg.logger}, nil
+	return &Store{writer: writer, reader: reader}, nil
 }
 
 func openWriter(ctx context.Context, path string) (*sql.DB, error) {
