@@ -1,0 +1,108 @@
+package civicspace_test
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/civicspace/civicspace/civicspace"
+	"github.com/stretchr/testify/require"
+)
+
+func TestAuthorizeWrite(t *testing.T) {
+	assessor := &civicspace.Principal{KeyID: "a", Role: civicspace.RoleAssessor, Subjects: []string{"NOR"}, Organisation: "MoJ"}
+	reviewer := &civicspace.Principal{KeyID: "r", Role: civicspace.RoleReviewer, Subjects: []string{"NOR"}}
+	watchdog := &civicspace.Principal{KeyID: "w", Role: civicspace.RoleWatchdog, Organisation: "Watch"}
+	admin := &civicspace.Principal{KeyID: "x", Role: civicspace.RoleAdmin}
+	self := func(country string, published int) *civicspace.Record {
+		return &civicspace.Record{ID: "asm_1", PublishedVersion: published, Assessment: civicspace.Assessment{
+			Subject: civicspace.Subject{Country: country}, Kind: civicspace.KindSelf, Author: "MoJ"}}
+	}
+	shadow := &civicspace.Record{ID: "asm_2", Assessment: civicspace.Assessment{
+		Subject: civicspace.Subject{Country: "NOR"}, Kind: civicspace.KindShadow, Author: "Watch"}}
+	content := func(country string, kind civicspace.Kind, author string) *civicspace.Assessment {
+		return &civicspace.Assessment{Subject: civicspace.Subject{Country: country}, Kind: kind, Author: author}
+	}
+	tests := []struct {
+		name    string
+		p       *civicspace.Principal
+		action  civicspace.Action
+		rec     *civicspace.Record
+		content *civicspace.Assessment
+		code    string
+		pointer string
+	}{
+		{"anonymous creates", civicspace.Anonymous, civicspace.ActionCreate, nil, content("NOR", "self", "MoJ"), civicspace.EUNAUTHORIZED, ""},
+		{"assessor creates own", assessor, civicspace.ActionCreate, nil, content("NOR", "self", "MoJ"), "", ""},
+		{"assessor creates other subject", assessor, civicspace.ActionCreate, nil, content("SWE", "self", "MoJ"), civicspace.EFORBIDDEN, "/subject"},
+		{"assessor creates shadow", assessor, civicspace.ActionCreate, nil, content("NOR", "shadow", "MoJ"), civicspace.EFORBIDDEN, "/kind"},
+		{"assessor forges author", assessor, civicspace.ActionCreate, nil, content("NOR", "self", "Someone"), civicspace.EFORBIDDEN, "/author"},
+		{"assessor submits own", assessor, civicspace.ActionSubmit, self("NOR", 0), nil, "", ""},
+		{"assessor publishes own", assessor, civicspace.ActionPublish, self("NOR", 0), nil, civicspace.EFORBIDDEN, ""},
+		{"assessor updates other's draft", assessor, civicspace.ActionUpdate, self("SWE", 0), content("SWE", "self", "MoJ"), civicspace.ENOTFOUND, ""},
+		{"assessor updates other's published", assessor, civicspace.ActionCorrect, self("SWE", 2), nil, civicspace.EFORBIDDEN, ""},
+		{"assessor moves own to other subject", assessor, civicspace.ActionUpdate, self("NOR", 0), content("SWE", "self", "MoJ"), civicspace.EFORBIDDEN, "/subject"},
+		{"assessor touches shadow of own subject", assessor, civicspace.ActionUpdate, shadow, content("NOR", "self", "MoJ"), civicspace.ENOTFOUND, ""},
+		{"reviewer publishes own", reviewer, civicspace.ActionPublish, self("NOR", 0), nil, "", ""},
+		{"reviewer withdraws shadow of own subject", reviewer, civicspace.ActionWithdraw, shadow, nil, civicspace.ENOTFOUND, ""},
+		{"reviewer creates", reviewer, civicspace.ActionCreate, nil, content("NOR", "self", "MoJ"), civicspace.EFORBIDDEN, ""},
+		{"watchdog creates shadow", watchdog, civicspace.ActionCreate, nil, content("SWE", "shadow", "Watch"), "", ""},
+		{"watchdog creates self", watchdog, civicspace.ActionCreate, nil, content("SWE", "self", "Watch"), civicspace.EFORBIDDEN, "/kind"},
+		{"watchdog as another author", watchdog, civicspace.ActionCreate, nil, content("SWE", "shadow", "Other"), civicspace.EFORBIDDEN, "/author"},
+		{"watchdog publishes own shadow", watchdog, civicspace.ActionPublish, shadow, nil, "", ""},
+		{"watchdog publishes a government's", watchdog, civicspace.ActionPublish, self("NOR", 0), nil, civicspace.ENOTFOUND, ""},
+		{"admin does anything", admin, civicspace.ActionPublish, self("SWE", 0), nil, "", ""},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			err := civicspace.AuthorizeWrite(tc.p, tc.action, tc.rec, tc.content)
+			require.Equal(t, tc.code, civicspace.ErrorCode(err), "%v", err)
+			if tc.pointer != "" {
+				ps := civicspace.ErrorProblems(err)
+				require.Len(t, ps, 1)
+				require.Equal(t, tc.pointer, ps[0].Pointer)
+			}
+		})
+	}
+}
+
+func TestAuthorizeRead(t *testing.T) {
+	assessor := &civicspace.Principal{KeyID: "a", Role: civicspace.RoleAssessor, Subjects: []string{"NOR"}}
+	draft := &civicspace.Record{ID: "asm_1", Assessment: civicspace.Assessment{Subject: civicspace.Subject{Country: "NOR"}, Kind: civicspace.KindSelf}}
+	full, err := civicspace.AuthorizeRead(assessor, draft)
+	require.NoError(t, err)
+	require.True(t, full)
+	_, err = civicspace.AuthorizeRead(civicspace.Anonymous, draft)
+	require.Equal(t, civicspace.ENOTFOUND, civicspace.ErrorCode(err), "a draft does not exist for the public")
+	published := *draft
+	published.PublishedVersion = 3
+	full, err = civicspace.AuthorizeRead(nil, &published)
+	require.NoError(t, err)
+	require.False(t, full, "the public reads the published revision only")
+
+	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(civicspace.Authorize(nil, civicspace.AccessAdmin)))
+	require.Equal(t, civicspace.EFORBIDDEN, civicspace.ErrorCode(civicspace.Authorize(assessor, civicspace.AccessAdmin)))
+	require.NoError(t, civicspace.Authorize(assessor, civicspace.AccessAuthenticated))
+}
+
+func TestAPIKey(t *testing.T) {
+	now := time.Now()
+	secret, k, err := civicspace.NewAPIKey(civicspace.KeySpec{Role: civicspace.RoleWatchdog, Organisation: "Watch"}, "cli", now)
+	require.NoError(t, err)
+	require.True(t, strings.HasPrefix(secret, "csk_"+k.ID+"_"))
+	require.GreaterOrEqual(t, len(secret), len("csk_")+8+1+43, "256 bits of secret")
+	id, err := civicspace.ParseAPIKey(secret)
+	require.NoError(t, err)
+	require.Equal(t, k.ID, id)
+	require.NoError(t, k.Verify(secret, now))
+	require.NotContains(t, string(k.Hash), secret)
+	_, err = civicspace.ParseAPIKey("Bearer nonsense")
+	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(err))
+
+	_, _, err = civicspace.NewAPIKey(civicspace.KeySpec{Role: civicspace.RoleAssessor}, "cli", now)
+	require.Equal(t, "/subjects", civicspace.ErrorProblems(err)[0].Pointer)
+	_, _, err = civicspace.NewAPIKey(civicspace.KeySpec{Role: civicspace.RoleWatchdog}, "cli", now)
+	require.Equal(t, "/organisation", civicspace.ErrorProblems(err)[0].Pointer)
+	_, _, err = civicspace.NewAPIKey(civicspace.KeySpec{Role: "root"}, "cli", now)
+	require.Equal(t, "/role", civicspace.ErrorProblems(err)[0].Pointer)
+}
