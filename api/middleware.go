@@ -271,6 +271,9 @@ func newValidator(spec *openapi3.T) *validator {
 			// Defaults are applied by the handlers; writing them back
 			// into the request would re-encode every body.
 			SkipSettingDefaults: true,
+			// The strict handler binds the value the validator decoded
+			// instead of decoding the body a second time.
+			KeepValidatedValue: true,
 		},
 	}
 	for path, item := range spec.Paths.Map() {

@@ -177,17 +177,19 @@ func (s *Service) StoredScore(ctx context.Context, id string, version int) (*Sto
 			return nil, err
 		}
 		version = rec.Version
-	} else if _, err := s.Store.Revision(ctx, id, version); err != nil {
-		return nil, err
 	}
 	sc, err := s.Store.Score(ctx, id, version, s.Scorer.PolicyDigest())
 	if ErrorCode(err) == ENOTFOUND {
 		sc, err = s.Store.Score(ctx, id, version, "")
 	}
-	if ErrorCode(err) == ENOTFOUND {
-		return nil, WrapError(ENOTFOUND, err, "assessment %s version %d has no score: only content without problems is scored (see its problems)", id, version)
+	if ErrorCode(err) != ENOTFOUND {
+		return sc, err
 	}
-	return sc, err
+	// Say whether the revision is missing or only its score.
+	if _, err := s.Store.Revision(ctx, id, version); err != nil {
+		return nil, err
+	}
+	return nil, WrapError(ENOTFOUND, err, "assessment %s version %d has no score: only content without problems is scored (see its problems)", id, version)
 }
 
 // scoreWritten stores the score of a revision the caller has just written.
