@@ -17,7 +17,11 @@ import (
 // Scores are computed when a revision is written, never when one is read:
 // every valid revision gets a StoredScore under the scorer's policy, and a
 // lifecycle change (which does not change the content) reuses the score of
-// the revision it was made from.
+// the revision it was made from. A score carries its Observations only when
+// its revision is a published one: comparisons read nothing else, and
+// storing a few hundred observation rows for every draft and submitted
+// revision made writing an assessment through its lifecycle several times
+// slower.
 type Service struct {
 	Catalog   *Catalog
 	Countries *Countries
@@ -137,7 +141,7 @@ func (s *Service) Transition(ctx context.Context, id string, version int, action
 		if problems := s.Validate(&rec.Assessment); len(problems) > 0 {
 			return nil, invalid(problems, "cannot %s assessment %s", action, id)
 		}
-		if _, err := s.ensureScore(ctx, id, rec.Version, &rec.Assessment); err != nil {
+		if _, err := s.ensureScore(ctx, id, rec.Version, &rec.Assessment, rec.Status == Published); err != nil {
 			return nil, err
 		}
 	}
@@ -198,14 +202,15 @@ func (s *Service) StoredScore(ctx context.Context, id string, version int) (*Sto
 // succeeded, so a failure here is logged rather than returned: the revision
 // stays unscored until `civicspace rescore` scores it.
 func (s *Service) scoreWritten(ctx context.Context, rec *Record, from int) {
+	published := rec.Status == Published
 	if from > 0 {
 		if prev, err := s.Store.Score(ctx, rec.ID, from, s.Scorer.PolicyDigest()); err == nil {
-			if err := s.putCopy(ctx, prev, rec.Version); err == nil {
+			if err := s.putCopy(ctx, prev, rec.Version, published); err == nil {
 				return
 			}
 		}
 	}
-	if _, err := s.ensureScore(ctx, rec.ID, rec.Version, &rec.Assessment); err != nil {
+	if _, err := s.ensureScore(ctx, rec.ID, rec.Version, &rec.Assessment, published); err != nil {
 		s.logger().ErrorContext(ctx, "score not stored; run civicspace rescore",
 			"assessment", rec.ID, "version", rec.Version, "err", err)
 	}
@@ -213,21 +218,25 @@ func (s *Service) scoreWritten(ctx context.Context, rec *Record, from int) {
 
 // putCopy stores prev's result as the score of another version with the
 // same content: the same assessment and policy give the same result.
-func (s *Service) putCopy(ctx context.Context, prev *StoredScore, version int) error {
-	var result Result
-	if err := json.Unmarshal(prev.Result, &result); err != nil {
-		return fmt.Errorf("decode stored result of %s version %d: %w", prev.AssessmentID, prev.Version, err)
-	}
+func (s *Service) putCopy(ctx context.Context, prev *StoredScore, version int, observations bool) error {
 	sc := *prev
 	sc.Version = version
-	sc.Observations = result.Observations(prev.AssessmentID, version)
+	sc.Observations = nil
+	if observations {
+		var result Result
+		if err := json.Unmarshal(prev.Result, &result); err != nil {
+			return fmt.Errorf("decode stored result of %s version %d: %w", prev.AssessmentID, prev.Version, err)
+		}
+		sc.Observations = result.Observations(prev.AssessmentID, version)
+	}
 	return s.Store.PutScore(ctx, &sc)
 }
 
 // ensureScore returns the stored score of a revision under the scorer's
 // policy, computing and storing it first if there is none. a must be the
-// revision's content, without problems.
-func (s *Service) ensureScore(ctx context.Context, id string, version int, a *Assessment) (*StoredScore, error) {
+// revision's content, without problems; observations says whether the
+// revision is a published one.
+func (s *Service) ensureScore(ctx context.Context, id string, version int, a *Assessment, observations bool) (*StoredScore, error) {
 	sc, err := s.Store.Score(ctx, id, version, s.Scorer.PolicyDigest())
 	if err == nil {
 		return sc, nil
@@ -235,11 +244,12 @@ func (s *Service) ensureScore(ctx context.Context, id string, version int, a *As
 	if ErrorCode(err) != ENOTFOUND {
 		return nil, err
 	}
-	return s.computeScore(ctx, id, version, a)
+	return s.computeScore(ctx, id, version, a, observations)
 }
 
-// computeScore scores a revision's content and stores the result.
-func (s *Service) computeScore(ctx context.Context, id string, version int, a *Assessment) (*StoredScore, error) {
+// computeScore scores a revision's content and stores the result, with its
+// observations if asked.
+func (s *Service) computeScore(ctx context.Context, id string, version int, a *Assessment, observations bool) (*StoredScore, error) {
 	result, err := s.Scorer.Score(ctx, a)
 	if err != nil {
 		return nil, err
@@ -258,7 +268,9 @@ func (s *Service) computeScore(ctx context.Context, id string, version int, a *A
 		Band:          result.Rating.Band,
 		Score:         result.Rating.Score,
 		Result:        data,
-		Observations:  result.Observations(id, version),
+	}
+	if observations {
+		sc.Observations = result.Observations(id, version)
 	}
 	if err := s.Store.PutScore(ctx, sc); err != nil {
 		return nil, err
@@ -321,7 +333,7 @@ func (s *Service) Rescore(ctx context.Context, progress func(ref RevisionRef, er
 				}
 				continue
 			}
-			if _, err := s.computeScore(ctx, ref.AssessmentID, ref.Version, &rev.Assessment); err != nil {
+			if _, err := s.computeScore(ctx, ref.AssessmentID, ref.Version, &rev.Assessment, rev.Status == Published); err != nil {
 				return report, err
 			}
 			report.Scored++

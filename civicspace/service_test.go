@@ -146,3 +146,51 @@ func TestServiceStoredScoreFallsBack(t *testing.T) {
 	_, err = svc.StoredScore(ctx, rec.ID, 2)
 	require.Equal(t, civicspace.ENOTFOUND, civicspace.ErrorCode(err))
 }
+
+// Comparisons read the observations of published revisions, whether the
+// score was copied at publication or computed by a rescore.
+func TestServiceObservationsOfPublishedRevisions(t *testing.T) {
+	ctx := context.Background()
+	svc, _ := newTestService(t, defaultScorer(t))
+	rec, _, err := svc.CreateAssessment(ctx, exampleAssessment(t, "open-xaa.json"), "tester")
+	require.NoError(t, err)
+	filter := civicspace.PublishedFilter{Countries: []string{"XAA"}}
+	obs, err := svc.Store.Observations(ctx, filter, svc.Scorer.PolicyDigest(), civicspace.LevelRating)
+	require.NoError(t, err)
+	require.Empty(t, obs, "nothing published yet")
+
+	for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
+		rec, err = svc.Transition(ctx, rec.ID, rec.Version, action, "tester", "")
+		require.NoError(t, err)
+	}
+	sc, err := svc.StoredScore(ctx, rec.ID, 0)
+	require.NoError(t, err)
+	obs, err = svc.Store.Observations(ctx, filter, svc.Scorer.PolicyDigest(), civicspace.LevelRating)
+	require.NoError(t, err)
+	require.Len(t, obs, 1)
+	require.Equal(t, rec.Version, obs[0].Version)
+	require.Equal(t, sc.Band, obs[0].Status)
+	require.Equal(t, sc.Score, obs[0].Score)
+	all, err := svc.Store.Observations(ctx, filter, svc.Scorer.PolicyDigest())
+	require.NoError(t, err)
+	require.Greater(t, len(all), len(svc.Catalog.Indicators()), "every level is there")
+
+	// Opened for correction: comparisons keep reading the publication.
+	_, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionCorrect, "tester", "")
+	require.NoError(t, err)
+	obs, err = svc.Store.Observations(ctx, filter, svc.Scorer.PolicyDigest(), civicspace.LevelRating)
+	require.NoError(t, err)
+	require.Len(t, obs, 1)
+	require.Equal(t, rec.Version, obs[0].Version)
+
+	// Under a new policy, rescore gives the publication observations too.
+	strict, err := opa.NewScorer(svc.Catalog, opa.WithData(map[string]any{"civicspace": map[string]any{"policy": map[string]any{"min_coverage": 0.9}}}))
+	require.NoError(t, err)
+	svc.Scorer = strict
+	_, err = svc.Rescore(ctx, nil)
+	require.NoError(t, err)
+	obs, err = svc.Store.Observations(ctx, filter, strict.PolicyDigest(), civicspace.LevelRating)
+	require.NoError(t, err)
+	require.Len(t, obs, 1)
+	require.Equal(t, rec.Version, obs[0].Version)
+}
