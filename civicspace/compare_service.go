@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"slices"
 	"strings"
+	"time"
 )
 
 // The Compare functions run comparisons on a store: one query for the
@@ -195,10 +196,26 @@ func publishedFilter(countries *Countries, period string, from, to int, kind Kin
 }
 
 // settlePeriod returns f's period, or when it has none the most recent
-// period with a scored publication: only the ratings are read to find it.
+// period with a scored publication. Only ratings are read, and first only
+// those of periods ending last year or later: when there are any, the
+// latest period is among them, and reading ten years of ratings to find it
+// cost several times a whole ranking. The clock only decides how much is
+// read, never the answer.
 func settlePeriod(ctx context.Context, store AssessmentStore, f PublishedFilter, policyDigest string) (string, error) {
 	if f.Period != "" {
 		return f.Period, nil
+	}
+	f.Items = []string{ObservationOverall}
+	if recent := time.Now().Year() - 1; f.PeriodTo == 0 || f.PeriodTo >= recent {
+		g := f
+		g.PeriodFrom = max(f.PeriodFrom, recent)
+		obs, err := store.Observations(ctx, g, policyDigest, LevelRating)
+		if err != nil {
+			return "", err
+		}
+		if p := latestPeriod(obs, obsFilter{onlyCountry: true}); p != "" {
+			return p, nil
+		}
 	}
 	obs, err := store.Observations(ctx, f, policyDigest, LevelRating)
 	if err != nil {

@@ -65,6 +65,9 @@ func benchCompare(b *testing.B, be backend) {
 				publish(b, ctx, st, a, res, nil, policy)
 			}
 		}
+		if be.settle != nil {
+			be.settle(b, st)
+		}
 		b.Logf("%s: %d assessments stored and scored (%d countries x %d periods) in %v", be.name, n, nCountries, len(benchPeriods), time.Since(start).Round(time.Millisecond))
 
 		runs := []struct {

@@ -237,3 +237,28 @@ func TestCompareRejectsBadQueriesBeforeReading(t *testing.T) {
 	_, err = civicspace.CompareTrend(ctx, st, cat, countries, policy, "KEN", civicspace.TrendQuery{Kind: "rival"})
 	require.Equal(t, civicspace.EINVALID, civicspace.ErrorCode(err))
 }
+
+// TestCompareFindsOldLatestPeriods checks the default period when every
+// publication is years old: the recent periods are looked at first, then
+// all of them.
+func TestCompareFindsOldLatestPeriods(t *testing.T) {
+	cat, countries := fixtureCatalog(t), civicspace.DefaultCountries()
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			for _, p := range []string{"2018", "2019"} {
+				a := assessmentOf("NOR", p, civicspace.KindSelf)
+				res := &civicspace.Result{Subject: a.Subject, Period: p, Kind: a.Kind, Rating: civicspace.Rating{Band: "open", Score: civicspace.Float(90), Coverage: 1}}
+				publish(t, ctx, st, a, res, nil, policy)
+			}
+			r, err := civicspace.CompareRanking(ctx, st, cat, countries, policy, civicspace.RankingQuery{})
+			require.NoError(t, err)
+			require.Equal(t, "2019", r.Period)
+			require.Len(t, r.Rows, 1)
+			g, err := civicspace.CompareRegions(ctx, st, cat, countries, policy, civicspace.RegionQuery{PeriodTo: 2018})
+			require.NoError(t, err)
+			require.Equal(t, "2018", g.Period)
+		})
+	}
+}

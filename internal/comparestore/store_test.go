@@ -16,6 +16,9 @@ import (
 type backend struct {
 	name string
 	open func(t testing.TB) civicspace.AssessmentStore
+	// settle, if set, brings a store just bulk-loaded to its steady state
+	// (planner statistics) before it is measured.
+	settle func(t testing.TB, st civicspace.AssessmentStore)
 }
 
 func openSQLite(t testing.TB) civicspace.AssessmentStore {
@@ -29,7 +32,7 @@ func openSQLite(t testing.TB) civicspace.AssessmentStore {
 // backends lists the stores to run against: SQLite, and PostgreSQL when
 // CIVICSPACE_TEST_POSTGRES is set.
 func backends() []backend {
-	bs := []backend{{"sqlite", openSQLite}}
+	bs := []backend{{name: "sqlite", open: openSQLite}}
 	if pg := postgresBackend(); pg != nil {
 		bs = append(bs, *pg)
 	}
