@@ -255,6 +255,30 @@ func (e IndicatorType) Valid() bool {
 	}
 }
 
+// Defines values for KeyRole.
+const (
+	KeyRoleAdmin    KeyRole = "admin"
+	KeyRoleAssessor KeyRole = "assessor"
+	KeyRoleReviewer KeyRole = "reviewer"
+	KeyRoleWatchdog KeyRole = "watchdog"
+)
+
+// Valid indicates whether the value is a known member of the KeyRole enum.
+func (e KeyRole) Valid() bool {
+	switch e {
+	case KeyRoleAdmin:
+		return true
+	case KeyRoleAssessor:
+		return true
+	case KeyRoleReviewer:
+		return true
+	case KeyRoleWatchdog:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Kind.
 const (
 	KindIndependent Kind = "independent"
@@ -284,6 +308,7 @@ const (
 	ProblemCodeInvalid      ProblemCode = "invalid"
 	ProblemCodeInvalidState ProblemCode = "invalid_state"
 	ProblemCodeNotFound     ProblemCode = "not_found"
+	ProblemCodeRateLimited  ProblemCode = "rate_limited"
 	ProblemCodeTimeout      ProblemCode = "timeout"
 	ProblemCodeUnauthorized ProblemCode = "unauthorized"
 )
@@ -302,6 +327,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeInvalidState:
 		return true
 	case ProblemCodeNotFound:
+		return true
+	case ProblemCodeRateLimited:
 		return true
 	case ProblemCodeTimeout:
 		return true
@@ -402,6 +429,20 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	}
 }
 
+// APIKey defines model for APIKey.
+type APIKey struct {
+	CreatedAt    time.Time `json:"created_at"`
+	CreatedBy    string    `json:"created_by"`
+	ExpiresAt    time.Time `json:"expires_at,omitempty,omitzero"`
+	ID           string    `json:"id"`
+	LastUsedAt   time.Time `json:"last_used_at,omitempty,omitzero"`
+	Name         string    `json:"name"`
+	Organisation string    `json:"organisation,omitempty,omitzero"`
+	RevokedAt    time.Time `json:"revoked_at,omitempty,omitzero"`
+	Role         KeyRole   `json:"role"`
+	Subjects     []string  `json:"subjects"`
+}
+
 // Action What a revision did.
 type Action string
 
@@ -434,8 +475,8 @@ type AnswerStatus string
 // the catalog's rules (known indicators, values in range, evidence
 // where required, known country) are reported as problems.
 type Assessment struct {
-	// Answers The answers, by indicator ID; an indicator left out is not answered.
-	Answers map[string]Answer `json:"answers,omitempty,omitzero"`
+	// Answers The answers, by indicator ID.
+	Answers map[string]Answer `json:"answers"`
 
 	// Author The organisation that made the assessment.
 	Author string `json:"author"`
@@ -515,6 +556,22 @@ type AssessmentSummary struct {
 	Title     string    `json:"title,omitempty,omitzero"`
 	UpdatedAt time.Time `json:"updated_at"`
 	Version   int       `json:"version"`
+}
+
+// AuditEntry defines model for AuditEntry.
+type AuditEntry struct {
+	Action  string                 `json:"action"`
+	Actor   string                 `json:"actor"`
+	At      time.Time              `json:"at"`
+	Details map[string]interface{} `json:"details,omitempty,omitzero"`
+	ID      int64                  `json:"id"`
+	Target  string                 `json:"target"`
+}
+
+// AuditPage defines model for AuditPage.
+type AuditPage struct {
+	Entries       []AuditEntry `json:"entries"`
+	NextPageToken string       `json:"next_page_token,omitempty,omitzero"`
 }
 
 // Band The rating band, best first; `not_rated` when no applicable indicator is answered.
@@ -615,6 +672,14 @@ type CountryList struct {
 
 	// Sources Where the country table comes from.
 	Sources []DataSource `json:"sources"`
+}
+
+// CreatedKey defines model for CreatedKey.
+type CreatedKey struct {
+	Key APIKey `json:"key"`
+
+	// Secret The API key to send as a bearer token. Shown once.
+	Secret string `json:"secret"`
 }
 
 // Crosswalk defines model for Crosswalk.
@@ -848,6 +913,30 @@ type IntermediateRegionSummary struct {
 	Name      string   `json:"name"`
 }
 
+// KeyList defines model for KeyList.
+type KeyList struct {
+	Keys []APIKey `json:"keys"`
+}
+
+// KeyRequest defines model for KeyRequest.
+type KeyRequest struct {
+	// ExpiresIn A Go duration such as 720h; the key never expires without it.
+	//
+	// Example: 720h
+	ExpiresIn string `json:"expires_in,omitempty,omitzero"`
+	Name      string `json:"name,omitempty,omitzero"`
+
+	// Organisation The organisation the key speaks for; a watchdog's shadow assessments are authored by it.
+	Organisation string  `json:"organisation,omitempty,omitzero"`
+	Role         KeyRole `json:"role"`
+
+	// Subjects Subject keys (a country code such as NOR, or org:NAME); assessors and reviewers need at least one.
+	Subjects []string `json:"subjects,omitempty,omitzero"`
+}
+
+// KeyRole defines model for KeyRole.
+type KeyRole string
+
 // Kind Who made an assessment and how.
 type Kind string
 
@@ -874,6 +963,32 @@ type OfficialIndicator struct {
 	Custodians  []string `json:"custodians,omitempty,omitzero"`
 	SeriesCodes []string `json:"series_codes,omitempty,omitzero"`
 	Wording     string   `json:"wording"`
+}
+
+// PolicyPack defines model for PolicyPack.
+type PolicyPack struct {
+	Digest string            `json:"digest"`
+	Files  map[string]string `json:"files,omitempty,omitzero"`
+	Name   string            `json:"name"`
+
+	// TestsPassed How many of the pack's own tests passed on upload.
+	TestsPassed int       `json:"tests_passed,omitempty,omitzero"`
+	UploadedAt  time.Time `json:"uploaded_at"`
+	UploadedBy  string    `json:"uploaded_by"`
+	Version     string    `json:"version"`
+}
+
+// PolicyPackList defines model for PolicyPackList.
+type PolicyPackList struct {
+	Packs []PolicyPack `json:"packs"`
+}
+
+// PolicyPackUpload defines model for PolicyPackUpload.
+type PolicyPackUpload struct {
+	// Files File name (civicspace/points.rego, civicspace/policy/data.json, my_test.rego) to content.
+	Files   map[string]string `json:"files"`
+	Name    string            `json:"name"`
+	Version string            `json:"version"`
 }
 
 // Problem An RFC 9457 problem document.
@@ -1346,6 +1461,12 @@ type ReopenAssessmentParams struct {
 	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
 }
 
+// RescoreAssessmentParams defines parameters for RescoreAssessment.
+type RescoreAssessmentParams struct {
+	// Pack The pack, as name@version (the latest version for a bare name).
+	Pack string `form:"pack" json:"pack"`
+}
+
 // ReturnAssessmentParams defines parameters for ReturnAssessment.
 type ReturnAssessmentParams struct {
 	// IfMatch The `ETag` of the revision the change is based on. Required: a
@@ -1377,6 +1498,23 @@ type WithdrawAssessmentParams struct {
 	// current 412. Declared optional here so that its absence reaches the
 	// server and gets that 428.
 	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
+}
+
+// ListAuditParams defines parameters for ListAudit.
+type ListAuditParams struct {
+	Actor string `form:"actor,omitempty" json:"actor,omitempty,omitzero"`
+
+	// Action An operation ID such as publishAssessment.
+	Action string    `form:"action,omitempty" json:"action,omitempty,omitzero"`
+	Target string    `form:"target,omitempty" json:"target,omitempty,omitzero"`
+	Since  time.Time `form:"since,omitempty" json:"since,omitempty,omitzero"`
+	Until  time.Time `form:"until,omitempty" json:"until,omitempty,omitzero"`
+
+	// PageSize The most items to return (default 50).
+	PageSize PageSize `form:"page_size,omitempty" json:"page_size,omitempty,omitzero"`
+
+	// PageToken The `next_page_token` of the previous page.
+	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
 }
 
 // ListCountriesParams defines parameters for ListCountries.
@@ -1429,6 +1567,12 @@ type SubmitAssessmentJSONRequestBody = TransitionRequest
 
 // WithdrawAssessmentJSONRequestBody defines body for WithdrawAssessment for application/json ContentType.
 type WithdrawAssessmentJSONRequestBody = TransitionRequest
+
+// CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
+type CreateKeyJSONRequestBody = KeyRequest
+
+// UploadPolicyPackJSONRequestBody defines body for UploadPolicyPack for application/json ContentType.
+type UploadPolicyPackJSONRequestBody = PolicyPackUpload
 
 // ScoreAssessmentJSONRequestBody defines body for ScoreAssessment for application/json ContentType.
 type ScoreAssessmentJSONRequestBody = Assessment
@@ -1571,6 +1715,9 @@ type ServerInterface interface {
 	// ReopenAssessment Reopen a withdrawn assessment
 	// (POST /v1/assessments/{id}/reopen)
 	ReopenAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params ReopenAssessmentParams)
+	// RescoreAssessment Score an assessment under a policy pack
+	// (POST /v1/assessments/{id}/rescore)
+	RescoreAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params RescoreAssessmentParams)
 	// ReturnAssessment Return a submitted assessment to draft
 	// (POST /v1/assessments/{id}/return)
 	ReturnAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params ReturnAssessmentParams)
@@ -1589,6 +1736,9 @@ type ServerInterface interface {
 	// WithdrawAssessment Withdraw a published assessment
 	// (POST /v1/assessments/{id}/withdraw)
 	WithdrawAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params WithdrawAssessmentParams)
+	// ListAudit Read the audit trail
+	// (GET /v1/audit)
+	ListAudit(w http.ResponseWriter, r *http.Request, params ListAuditParams)
 	// GetCatalog Catalog version and contents
 	// (GET /v1/catalog)
 	GetCatalog(w http.ResponseWriter, r *http.Request)
@@ -1616,6 +1766,24 @@ type ServerInterface interface {
 	// GetIndicator Get an indicator
 	// (GET /v1/indicators/{indicatorId})
 	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID)
+	// ListKeys List API keys
+	// (GET /v1/keys)
+	ListKeys(w http.ResponseWriter, r *http.Request)
+	// CreateKey Create an API key
+	// (POST /v1/keys)
+	CreateKey(w http.ResponseWriter, r *http.Request)
+	// RevokeKey Revoke an API key
+	// (POST /v1/keys/{keyId}/revoke)
+	RevokeKey(w http.ResponseWriter, r *http.Request, keyID string)
+	// ListPolicyPacks List policy packs
+	// (GET /v1/policy-packs)
+	ListPolicyPacks(w http.ResponseWriter, r *http.Request)
+	// UploadPolicyPack Upload a policy pack
+	// (POST /v1/policy-packs)
+	UploadPolicyPack(w http.ResponseWriter, r *http.Request)
+	// GetPolicyPack Get a policy pack
+	// (GET /v1/policy-packs/{name}/{version})
+	GetPolicyPack(w http.ResponseWriter, r *http.Request, name string, version string)
 	// GetRecommendation Get a recommendation
 	// (GET /v1/recommendations/{recommendationId})
 	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID)
@@ -2159,6 +2327,48 @@ func (siw *ServerInterfaceWrapper) ReopenAssessment(w http.ResponseWriter, r *ht
 	handler.ServeHTTP(w, r)
 }
 
+// RescoreAssessment operation middleware
+func (siw *ServerInterfaceWrapper) RescoreAssessment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id AssessmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params RescoreAssessmentParams
+
+	// ------------- Required query parameter "pack" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, true, "pack", r.URL.Query(), &params.Pack, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pack"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pack", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RescoreAssessment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ReturnAssessment operation middleware
 func (siw *ServerInterfaceWrapper) ReturnAssessment(w http.ResponseWriter, r *http.Request) {
 
@@ -2403,6 +2613,117 @@ func (siw *ServerInterfaceWrapper) WithdrawAssessment(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.WithdrawAssessment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListAudit operation middleware
+func (siw *ServerInterfaceWrapper) ListAudit(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListAuditParams
+
+	// ------------- Optional query parameter "actor" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "actor", r.URL.Query(), &params.Actor, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "actor"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "actor", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "action" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "action", r.URL.Query(), &params.Action, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "action"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "action", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "target" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "target", r.URL.Query(), &params.Target, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "target"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "target", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "since" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "since", r.URL.Query(), &params.Since, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "since"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "since", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "until" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "until", r.URL.Query(), &params.Until, runtime.BindQueryParameterOptions{Type: "string", Format: "date-time"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "until"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "until", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page_size" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page_size", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page_size"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page_size", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page_token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page_token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page_token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page_token", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListAudit(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -2670,6 +2991,123 @@ func (siw *ServerInterfaceWrapper) GetIndicator(w http.ResponseWriter, r *http.R
 	handler.ServeHTTP(w, r)
 }
 
+// ListKeys operation middleware
+func (siw *ServerInterfaceWrapper) ListKeys(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListKeys(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateKey operation middleware
+func (siw *ServerInterfaceWrapper) CreateKey(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateKey(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// RevokeKey operation middleware
+func (siw *ServerInterfaceWrapper) RevokeKey(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "keyId" -------------
+	var keyID string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "keyId", r.PathValue("keyId"), &keyID, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "keyId", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.RevokeKey(w, r, keyID)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListPolicyPacks operation middleware
+func (siw *ServerInterfaceWrapper) ListPolicyPacks(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListPolicyPacks(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UploadPolicyPack operation middleware
+func (siw *ServerInterfaceWrapper) UploadPolicyPack(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UploadPolicyPack(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetPolicyPack operation middleware
+func (siw *ServerInterfaceWrapper) GetPolicyPack(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "name" -------------
+	var name string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "name", r.PathValue("name"), &name, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "name", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "version" -------------
+	var version string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "version", r.PathValue("version"), &version, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetPolicyPack(w, r, name, version)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // GetRecommendation operation middleware
 func (siw *ServerInterfaceWrapper) GetRecommendation(w http.ResponseWriter, r *http.Request) {
 
@@ -2877,6 +3315,14 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/openapi.yaml", wrapper.GetOpenAPI)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/docs", wrapper.GetDocs)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/docs/{asset}", wrapper.GetDocsAsset)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/assessments/{id}/rescore", wrapper.RescoreAssessment)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/keys", wrapper.ListKeys)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/keys", wrapper.CreateKey)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/keys/{keyId}/revoke", wrapper.RevokeKey)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/audit", wrapper.ListAudit)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/policy-packs", wrapper.ListPolicyPacks)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/policy-packs", wrapper.UploadPolicyPack)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/policy-packs/{name}/{version}", wrapper.GetPolicyPack)
 
 	return m
 }
@@ -4069,6 +4515,62 @@ func (response ReopenAssessmentdefaultApplicationProblemPlusJSONResponse) VisitR
 	return err
 }
 
+type RescoreAssessmentRequestObject struct {
+	ID     AssessmentID `json:"id"`
+	Params RescoreAssessmentParams
+}
+
+type RescoreAssessmentResponseObject interface {
+	VisitRescoreAssessmentResponse(w http.ResponseWriter) error
+}
+
+type RescoreAssessment200JSONResponse StoredScore
+
+func (response RescoreAssessment200JSONResponse) VisitRescoreAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RescoreAssessment404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RescoreAssessment404ApplicationProblemPlusJSONResponse) VisitRescoreAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RescoreAssessmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RescoreAssessmentdefaultApplicationProblemPlusJSONResponse) VisitRescoreAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ReturnAssessmentRequestObject struct {
 	ID     AssessmentID `json:"id"`
 	Params ReturnAssessmentParams
@@ -4602,6 +5104,61 @@ func (response WithdrawAssessmentdefaultApplicationProblemPlusJSONResponse) Visi
 	return err
 }
 
+type ListAuditRequestObject struct {
+	Params ListAuditParams
+}
+
+type ListAuditResponseObject interface {
+	VisitListAuditResponse(w http.ResponseWriter) error
+}
+
+type ListAudit200JSONResponse AuditPage
+
+func (response ListAudit200JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListAudit400ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAuditdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListAuditdefaultApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetCatalogRequestObject struct {
 }
 
@@ -5078,6 +5635,303 @@ func (response GetIndicatordefaultApplicationProblemPlusJSONResponse) VisitGetIn
 	return err
 }
 
+type ListKeysRequestObject struct {
+}
+
+type ListKeysResponseObject interface {
+	VisitListKeysResponse(w http.ResponseWriter) error
+}
+
+type ListKeys200JSONResponse KeyList
+
+func (response ListKeys200JSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListKeysdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListKeysdefaultApplicationProblemPlusJSONResponse) VisitListKeysResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKeyRequestObject struct {
+	Body *CreateKeyJSONRequestBody
+}
+
+type CreateKeyResponseObject interface {
+	VisitCreateKeyResponse(w http.ResponseWriter) error
+}
+
+type CreateKey201JSONResponse CreatedKey
+
+func (response CreateKey201JSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKey400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateKey400ApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateKeydefaultApplicationProblemPlusJSONResponse) VisitCreateKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKeyRequestObject struct {
+	KeyID string `json:"keyId"`
+}
+
+type RevokeKeyResponseObject interface {
+	VisitRevokeKeyResponse(w http.ResponseWriter) error
+}
+
+type RevokeKey200JSONResponse APIKey
+
+func (response RevokeKey200JSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKey404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response RevokeKey404ApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type RevokeKeydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response RevokeKeydefaultApplicationProblemPlusJSONResponse) VisitRevokeKeyResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicyPacksRequestObject struct {
+}
+
+type ListPolicyPacksResponseObject interface {
+	VisitListPolicyPacksResponse(w http.ResponseWriter) error
+}
+
+type ListPolicyPacks200JSONResponse PolicyPackList
+
+func (response ListPolicyPacks200JSONResponse) VisitListPolicyPacksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListPolicyPacksdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListPolicyPacksdefaultApplicationProblemPlusJSONResponse) VisitListPolicyPacksResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadPolicyPackRequestObject struct {
+	Body *UploadPolicyPackJSONRequestBody
+}
+
+type UploadPolicyPackResponseObject interface {
+	VisitUploadPolicyPackResponse(w http.ResponseWriter) error
+}
+
+type UploadPolicyPack201JSONResponse PolicyPack
+
+func (response UploadPolicyPack201JSONResponse) VisitUploadPolicyPackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadPolicyPack400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UploadPolicyPack400ApplicationProblemPlusJSONResponse) VisitUploadPolicyPackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UploadPolicyPackdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UploadPolicyPackdefaultApplicationProblemPlusJSONResponse) VisitUploadPolicyPackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyPackRequestObject struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+}
+
+type GetPolicyPackResponseObject interface {
+	VisitGetPolicyPackResponse(w http.ResponseWriter) error
+}
+
+type GetPolicyPack200JSONResponse PolicyPack
+
+func (response GetPolicyPack200JSONResponse) VisitGetPolicyPackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyPack404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetPolicyPack404ApplicationProblemPlusJSONResponse) VisitGetPolicyPackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetPolicyPackdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetPolicyPackdefaultApplicationProblemPlusJSONResponse) VisitGetPolicyPackResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type GetRecommendationRequestObject struct {
 	RecommendationID RecommendationID `json:"recommendationId"`
 }
@@ -5338,6 +6192,9 @@ type StrictServerInterface interface {
 	// ReopenAssessment Reopen a withdrawn assessment
 	// (POST /v1/assessments/{id}/reopen)
 	ReopenAssessment(ctx context.Context, request ReopenAssessmentRequestObject) (ReopenAssessmentResponseObject, error)
+	// RescoreAssessment Score an assessment under a policy pack
+	// (POST /v1/assessments/{id}/rescore)
+	RescoreAssessment(ctx context.Context, request RescoreAssessmentRequestObject) (RescoreAssessmentResponseObject, error)
 	// ReturnAssessment Return a submitted assessment to draft
 	// (POST /v1/assessments/{id}/return)
 	ReturnAssessment(ctx context.Context, request ReturnAssessmentRequestObject) (ReturnAssessmentResponseObject, error)
@@ -5356,6 +6213,9 @@ type StrictServerInterface interface {
 	// WithdrawAssessment Withdraw a published assessment
 	// (POST /v1/assessments/{id}/withdraw)
 	WithdrawAssessment(ctx context.Context, request WithdrawAssessmentRequestObject) (WithdrawAssessmentResponseObject, error)
+	// ListAudit Read the audit trail
+	// (GET /v1/audit)
+	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
 	// GetCatalog Catalog version and contents
 	// (GET /v1/catalog)
 	GetCatalog(ctx context.Context, request GetCatalogRequestObject) (GetCatalogResponseObject, error)
@@ -5383,6 +6243,24 @@ type StrictServerInterface interface {
 	// GetIndicator Get an indicator
 	// (GET /v1/indicators/{indicatorId})
 	GetIndicator(ctx context.Context, request GetIndicatorRequestObject) (GetIndicatorResponseObject, error)
+	// ListKeys List API keys
+	// (GET /v1/keys)
+	ListKeys(ctx context.Context, request ListKeysRequestObject) (ListKeysResponseObject, error)
+	// CreateKey Create an API key
+	// (POST /v1/keys)
+	CreateKey(ctx context.Context, request CreateKeyRequestObject) (CreateKeyResponseObject, error)
+	// RevokeKey Revoke an API key
+	// (POST /v1/keys/{keyId}/revoke)
+	RevokeKey(ctx context.Context, request RevokeKeyRequestObject) (RevokeKeyResponseObject, error)
+	// ListPolicyPacks List policy packs
+	// (GET /v1/policy-packs)
+	ListPolicyPacks(ctx context.Context, request ListPolicyPacksRequestObject) (ListPolicyPacksResponseObject, error)
+	// UploadPolicyPack Upload a policy pack
+	// (POST /v1/policy-packs)
+	UploadPolicyPack(ctx context.Context, request UploadPolicyPackRequestObject) (UploadPolicyPackResponseObject, error)
+	// GetPolicyPack Get a policy pack
+	// (GET /v1/policy-packs/{name}/{version})
+	GetPolicyPack(ctx context.Context, request GetPolicyPackRequestObject) (GetPolicyPackResponseObject, error)
 	// GetRecommendation Get a recommendation
 	// (GET /v1/recommendations/{recommendationId})
 	GetRecommendation(ctx context.Context, request GetRecommendationRequestObject) (GetRecommendationResponseObject, error)
@@ -5860,6 +6738,33 @@ func (sh *strictHandler) ReopenAssessment(w http.ResponseWriter, r *http.Request
 	}
 }
 
+// RescoreAssessment operation middleware
+func (sh *strictHandler) RescoreAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params RescoreAssessmentParams) {
+	var request RescoreAssessmentRequestObject
+
+	request.ID = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RescoreAssessment(ctx, request.(RescoreAssessmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RescoreAssessment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RescoreAssessmentResponseObject); ok {
+		if err := validResponse.VisitRescoreAssessmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ReturnAssessment operation middleware
 func (sh *strictHandler) ReturnAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params ReturnAssessmentParams) {
 	var request ReturnAssessmentRequestObject
@@ -6044,6 +6949,32 @@ func (sh *strictHandler) WithdrawAssessment(w http.ResponseWriter, r *http.Reque
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(WithdrawAssessmentResponseObject); ok {
 		if err := validResponse.VisitWithdrawAssessmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListAudit operation middleware
+func (sh *strictHandler) ListAudit(w http.ResponseWriter, r *http.Request, params ListAuditParams) {
+	var request ListAuditRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListAudit(ctx, request.(ListAuditRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListAudit")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListAuditResponseObject); ok {
+		if err := validResponse.VisitListAuditResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {
@@ -6272,6 +7203,169 @@ func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, in
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(GetIndicatorResponseObject); ok {
 		if err := validResponse.VisitGetIndicatorResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListKeys operation middleware
+func (sh *strictHandler) ListKeys(w http.ResponseWriter, r *http.Request) {
+	var request ListKeysRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListKeys(ctx, request.(ListKeysRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListKeys")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListKeysResponseObject); ok {
+		if err := validResponse.VisitListKeysResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateKey operation middleware
+func (sh *strictHandler) CreateKey(w http.ResponseWriter, r *http.Request) {
+	var request CreateKeyRequestObject
+
+	var body CreateKeyJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateKey(ctx, request.(CreateKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateKey")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateKeyResponseObject); ok {
+		if err := validResponse.VisitCreateKeyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// RevokeKey operation middleware
+func (sh *strictHandler) RevokeKey(w http.ResponseWriter, r *http.Request, keyID string) {
+	var request RevokeKeyRequestObject
+
+	request.KeyID = keyID
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.RevokeKey(ctx, request.(RevokeKeyRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "RevokeKey")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(RevokeKeyResponseObject); ok {
+		if err := validResponse.VisitRevokeKeyResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListPolicyPacks operation middleware
+func (sh *strictHandler) ListPolicyPacks(w http.ResponseWriter, r *http.Request) {
+	var request ListPolicyPacksRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListPolicyPacks(ctx, request.(ListPolicyPacksRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListPolicyPacks")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListPolicyPacksResponseObject); ok {
+		if err := validResponse.VisitListPolicyPacksResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UploadPolicyPack operation middleware
+func (sh *strictHandler) UploadPolicyPack(w http.ResponseWriter, r *http.Request) {
+	var request UploadPolicyPackRequestObject
+
+	var body UploadPolicyPackJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UploadPolicyPack(ctx, request.(UploadPolicyPackRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UploadPolicyPack")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UploadPolicyPackResponseObject); ok {
+		if err := validResponse.VisitUploadPolicyPackResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetPolicyPack operation middleware
+func (sh *strictHandler) GetPolicyPack(w http.ResponseWriter, r *http.Request, name string, version string) {
+	var request GetPolicyPackRequestObject
+
+	request.Name = name
+	request.Version = version
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetPolicyPack(ctx, request.(GetPolicyPackRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetPolicyPack")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetPolicyPackResponseObject); ok {
+		if err := validResponse.VisitGetPolicyPackResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -14,6 +14,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/civicspace/civicspace/api"
 	"github.com/civicspace/civicspace/civicspace"
@@ -118,6 +119,10 @@ type env struct {
 	logs   *syncBuffer
 	spec   *openapi3.T
 	router routers.Router
+	// key is the API key do sends unless a request gives its own
+	// Authorization header ("" for none): an admin's, made in the store.
+	key   string
+	store civicspace.AssessmentStore
 }
 
 type envOption func(*civicspace.Service, *[]api.Option)
@@ -135,14 +140,17 @@ func newEnv(t *testing.T, open storeOpener, opts ...envOption) *env {
 	logs := &syncBuffer{}
 	logger := slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	scorer := &countingScorer{Scorer: sharedScorer(t)}
+	store := open(t)
 	svc := &civicspace.Service{
 		Catalog:   civicspace.DefaultCatalog(),
 		Countries: civicspace.DefaultCountries(),
-		Store:     open(t),
+		Store:     store,
 		Scorer:    scorer,
 		Logger:    logger,
 	}
-	apiOpts := []api.Option{api.WithLogger(logger)}
+	auth := store.(authStore)
+	apiOpts := []api.Option{api.WithLogger(logger), api.WithAuthStores(auth, auth, auth),
+		api.WithPackCompiler(&opa.PackCompiler{Catalog: svc.Catalog, Countries: svc.Countries, Timeout: 200 * time.Millisecond})}
 	for _, o := range opts {
 		o(svc, &apiOpts)
 	}
@@ -156,7 +164,33 @@ func newEnv(t *testing.T, open storeOpener, opts ...envOption) *env {
 	spec.Servers = nil // match routes by path only
 	router, err := gorillamux.NewRouter(spec)
 	require.NoError(t, err)
-	return &env{t: t, url: ts.URL, srv: srv, svc: svc, scorer: scorer, logs: logs, spec: spec, router: router}
+	e := &env{t: t, url: ts.URL, srv: srv, svc: svc, scorer: scorer, logs: logs, spec: spec, router: router, store: store}
+	e.key = e.newKey(civicspace.KeySpec{Name: "test admin", Role: civicspace.RoleAdmin})
+	return e
+}
+
+// authStore is what both stores keep besides assessments.
+type authStore interface {
+	civicspace.KeyStore
+	civicspace.AuditStore
+	civicspace.PolicyPackStore
+}
+
+// newKey makes a key in the env's store and returns its secret.
+func (e *env) newKey(spec civicspace.KeySpec) string {
+	e.t.Helper()
+	secret, k, err := civicspace.NewAPIKey(spec, "test", time.Now())
+	require.NoError(e.t, err)
+	require.NoError(e.t, e.store.(authStore).CreateKey(context.Background(), k))
+	return secret
+}
+
+// bearer is the Authorization header of a key ("" sends none).
+func bearer(secret string) header {
+	if secret == "" {
+		return header{"Authorization", ""}
+	}
+	return header{"Authorization", "Bearer " + secret}
 }
 
 // response is a response the client checked against the spec.
@@ -210,7 +244,14 @@ func (e *env) do(method, path string, body any, headers ...header) *response {
 	if rd != nil {
 		req.Header.Set("Content-Type", "application/json")
 	}
+	if e.key != "" {
+		req.Header.Set("Authorization", "Bearer "+e.key)
+	}
 	for _, h := range headers {
+		if h.value == "" {
+			req.Header.Del(h.name)
+			continue
+		}
 		req.Header.Set(h.name, h.value)
 	}
 	res, err := http.DefaultClient.Do(req)

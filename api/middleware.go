@@ -274,6 +274,9 @@ func newValidator(spec *openapi3.T) *validator {
 			// The strict handler binds the value the validator decoded
 			// instead of decoding the body a second time.
 			KeepValidatedValue: true,
+			// Operations declare security: authMiddleware has put the
+			// principal in the context, checkSecurity reads it.
+			AuthenticationFunc: checkSecurity,
 		},
 	}
 	for path, item := range spec.Paths.Map() {

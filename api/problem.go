@@ -40,6 +40,8 @@ type httpError struct {
 	detail   string
 	problems []civicspace.Problem
 	err      error
+	// retryAfter, in seconds, is sent as Retry-After (a 429).
+	retryAfter int
 }
 
 func (e *httpError) Error() string {
@@ -78,6 +80,9 @@ func errorStatus(err error) (status int, code, detail string, problems []civicsp
 // with their cause, which the client never sees.
 func writeError(w http.ResponseWriter, r *http.Request, err error) {
 	status, code, detail, problems := errorStatus(err)
+	if he := (*httpError)(nil); errors.As(err, &he) {
+		retryAfterHeader(w, he.retryAfter)
+	}
 	if status >= 500 {
 		logger(r.Context()).ErrorContext(r.Context(), "request failed", "status", status, "code", code, "err", err)
 	}

@@ -32,10 +32,14 @@ type Server struct {
 
 	spec    *openapi3.T
 	metrics *metrics
-	docs    http.Handler
-	routes  []string
-	mux     *http.ServeMux
-	handler http.Handler
+	// auth is authentication and the admin operations' stores (auth.go);
+	// operations maps route patterns to operationIds (operationRules).
+	auth       authState
+	operations map[string]string
+	docs       http.Handler
+	routes     []string
+	mux        *http.ServeMux
+	handler    http.Handler
 }
 
 // Option configures a Server.
@@ -86,6 +90,13 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 	}
 	s.spec = spec
 	s.metrics = newMetrics()
+	s.auth.init(svc.Store)
+	s.operations = map[string]string{}
+	for path, item := range spec.Paths.Map() {
+		for method, op := range item.Operations() {
+			s.operations[method+" "+path] = op.OperationID
+		}
+	}
 	s.docs = v5emb.New(spec.Info.Title, "/openapi.yaml", "/docs")
 
 	// Per route, innermost last: the route middleware (authentication),
@@ -95,7 +106,9 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 	for _, mw := range slices.Backward(s.routeMW) {
 		perRoute = append(perRoute, MiddlewareFunc(mw))
 	}
-	strict := NewStrictHandlerWithOptions(s, []StrictMiddlewareFunc{keepRequest}, StrictHTTPServerOptions{
+	// Authentication and the operation's access rule run first of all.
+	perRoute = append(perRoute, s.authMiddleware)
+	strict := NewStrictHandlerWithOptions(s, []StrictMiddlewareFunc{keepRequest, s.authorizeObject}, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  requestErrorHandler,
 		ResponseErrorHandlerFunc: writeError,
 	})
