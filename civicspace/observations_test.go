@@ -1,6 +1,7 @@
 package civicspace_test
 
 import (
+	"fmt"
 	"testing"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -70,4 +71,22 @@ func TestResultObservationsOrganisation(t *testing.T) {
 	require.Empty(t, obs[0].Country)
 	require.Nil(t, obs[0].Score)
 	require.Equal(t, "not_rated", obs[0].Status)
+}
+
+func ExampleResult_Observations() {
+	r := &civicspace.Result{
+		Subject: civicspace.Subject{Country: "XAA"},
+		Period:  "2025",
+		Kind:    civicspace.KindSelf,
+		Rating:  civicspace.Rating{Band: civicspace.BandOpen, Score: civicspace.Float(84.2), Coverage: 0.9},
+		Recommendations: []civicspace.RecommendationScore{
+			{ID: "fw.r1", Status: civicspace.StatusMet, Score: civicspace.Float(90), Coverage: 1},
+		},
+	}
+	for _, o := range r.Observations("asm_example", 4) {
+		fmt.Printf("%s %s v%d %s %s %s %s\n", o.Country, o.Period, o.Version, o.Level, o.ItemID, civicspace.FormatNumber(*o.Score), o.Status)
+	}
+	// Output:
+	// XAA 2025 v4 rating overall 84.2 open
+	// XAA 2025 v4 recommendation fw.r1 90 met
 }
