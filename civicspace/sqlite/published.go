@@ -92,10 +92,11 @@ func (s *Store) Observations(ctx context.Context, f civicspace.PublishedFilter, 
 	if len(f.Items) > 0 {
 		cond, args = cond+" AND o.item_id IN (SELECT value FROM json_each(?))", append(args, jsonArray(f.Items))
 	}
-	// CROSS JOIN keeps SQLite from driving the join from the observations'
-	// (policy, level, item) index, which made it revisit the latest
-	// publications for every observation: a primary key seek per
-	// publication is what stays fast.
+	// CROSS JOIN makes SQLite drive the join from the latest publications
+	// and seek each one's observations by primary key. Left to choose, it
+	// scanned the observations and looked up the publications for each:
+	// 6.7 s instead of 1.1 s for 280,000 observations, 40 ms instead of
+	// 14 ms for 2,000 ratings.
 	rows, err := s.reader.QueryContext(ctx, `WITH `+with+`
 		SELECT l.id, l.published_version, l.pub_country, l.pub_organisation, l.pub_period, l.pub_kind,
 			o.level, o.item_id, o.score, o.coverage, o.status
