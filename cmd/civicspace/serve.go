@@ -14,6 +14,7 @@ import (
 
 	"github.com/civicspace/civicspace/api"
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/opa"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -28,6 +29,7 @@ type serveConfig struct {
 	maxBody         byteSize
 	policyDir       string
 	shutdownTimeout time.Duration
+	rateLimit       float64
 }
 
 // HTTP server timeouts. The write timeout leaves room for the longest
@@ -72,6 +74,7 @@ stops accepting connections and lets requests in flight finish.`,
 	f.Var(&cfg.maxBody, "max-body", "largest request body accepted (bytes, or with KiB or MiB); larger ones get 413")
 	f.StringVar(&cfg.policyDir, "policy", "", "directory of Rego modules and data documents overriding the built-in policy")
 	f.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long requests in flight may take to finish at shutdown")
+	f.Float64Var(&cfg.rateLimit, "rate-limit", 0, "requests per second each API key may make (bursts of twice that); 0 for no limit")
 	return cmd
 }
 
@@ -88,6 +91,7 @@ var serveEnv = map[string]string{
 	"max-body":         "CIVICSPACE_MAX_BODY",
 	"policy":           "CIVICSPACE_POLICY",
 	"shutdown-timeout": "CIVICSPACE_SHUTDOWN_TIMEOUT",
+	"rate-limit":       "CIVICSPACE_RATE_LIMIT",
 }
 
 // applyEnv sets each flag not given on the command line from its
@@ -178,7 +182,9 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		Scorer:    scorer,
 		Logger:    logger,
 	}
-	handler, err := api.New(svc, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)))
+	handler, err := api.New(svc, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)),
+		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)),
+		api.WithPackCompiler(&opa.PackCompiler{Catalog: cat, Countries: svc.Countries}))
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,7 @@ type server struct {
 	exited         chan struct{} // closed when run returns
 	code           int           // run's exit code, once exited
 	stdout, stderr *lockedBuffer
+	key            string // an admin's API key, made before serve started
 }
 
 // wait returns serve's exit code once it has stopped.
@@ -67,6 +68,7 @@ func startServe(t *testing.T, args ...string) *server {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	s := &server{stop: cancel, exited: make(chan struct{}), stdout: &lockedBuffer{}, stderr: &lockedBuffer{}}
+	s.key = adminKey(t, args)
 	go func() {
 		defer close(s.exited)
 		s.code = run(ctx, append([]string{"serve"}, args...), strings.NewReader(""), s.stdout, s.stderr)
@@ -97,6 +99,9 @@ func (s *server) request(t *testing.T, method, path string, body []byte, headers
 	require.NoError(t, err)
 	if body != nil {
 		req.Header.Set("Content-Type", "application/json")
+	}
+	if s.key != "" {
+		req.Header.Set("Authorization", "Bearer "+s.key)
 	}
 	for i := 0; i+1 < len(headers); i += 2 {
 		req.Header.Set(headers[i], headers[i+1])
@@ -202,6 +207,7 @@ func TestServeDrains(t *testing.T) {
 	req, err := http.NewRequest("POST", s.url+"/v1/assessments", pr)
 	require.NoError(t, err)
 	req.Header.Set("Content-Type", "application/json")
+	req.Header.Set("Authorization", "Bearer "+s.key)
 	req.ContentLength = int64(len(body))
 	type result struct {
 		status int
@@ -319,4 +325,24 @@ func TestByteSize(t *testing.T) {
 	require.Equal(t, "1MiB", b.String())
 	b = 1536
 	require.Equal(t, "1536", b.String())
+}
+
+// adminKey makes an admin key with `civicspace keys create` in the
+// database serve will be given (--db in args, else $CIVICSPACE_DB), as an
+// operator bootstraps a server, and returns its secret.
+func adminKey(t *testing.T, args []string) string {
+	t.Helper()
+	db := os.Getenv("CIVICSPACE_DB")
+	for i, a := range args {
+		if a == "--db" && i+1 < len(args) {
+			db = args[i+1]
+		}
+	}
+	if db == "" {
+		return ""
+	}
+	var out, errs bytes.Buffer
+	code := run(context.Background(), []string{"keys", "create", "--role", "admin", "--db", db}, strings.NewReader(""), &out, &errs)
+	require.Equal(t, 0, code, "%s", errs.String())
+	return strings.TrimSpace(out.String())
 }
