@@ -14,6 +14,11 @@
 //	inline-serial   the same with one client, for the latency without queueing
 //	lifecycle       POST create, PUT update, POST submit, POST publish
 //	                (one step is the four requests)
+//
+// Writes and inline scores need an API key (-key, or $CIVICSPACE_API_KEY),
+// one whose role may create, submit and publish self assessments of the
+// assessment's subject (an admin key does); stored scores of published
+// assessments are read anonymously, as the public reads them.
 package main
 
 import (
@@ -52,6 +57,7 @@ type config struct {
 	assessment  string
 	scenarios   string
 	engine      bool
+	key         string
 }
 
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
@@ -64,6 +70,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&cfg.assessment, "assessment", "examples/assessments/open-xaa.json", "a valid assessment to send")
 	fs.StringVar(&cfg.scenarios, "scenarios", "stored-score,inline-score,inline-serial,lifecycle", "comma-separated scenarios to run")
 	fs.BoolVar(&cfg.engine, "engine", true, "also time the scoring engine in-process on the assessment")
+	fs.StringVar(&cfg.key, "key", os.Getenv("CIVICSPACE_API_KEY"), "API key for writes and inline scores (default $CIVICSPACE_API_KEY)")
 	if err := fs.Parse(args); err != nil {
 		return 2
 	}
@@ -106,10 +113,11 @@ func loadtest(ctx context.Context, cfg config, w io.Writer) error {
 		return fmt.Errorf("%s has %d problems: the load test needs a valid assessment", cfg.assessment, len(ps))
 	}
 	c := &client{
+		key:  cfg.key,
 		base: strings.TrimSuffix(cfg.url, "/"),
 		http: &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: cfg.concurrency + 1}, Timeout: 30 * time.Second},
 	}
-	if _, err := c.do(ctx, "GET", "/readyz", nil, "", http.StatusOK); err != nil {
+	if _, err := c.read(ctx, "/readyz"); err != nil {
 		return fmt.Errorf("server not ready at %s: %w", c.base, err)
 	}
 
@@ -190,7 +198,7 @@ func setup(ctx context.Context, c *client, name string, body []byte, concurrency
 			return nil, 0, 0, err
 		}
 		return func(ctx context.Context) error {
-			_, err := c.do(ctx, "GET", "/v1/assessments/"+id+"/score", nil, "", http.StatusOK)
+			_, err := c.read(ctx, "/v1/assessments/"+id+"/score")
 			return err
 		}, 1, concurrency, nil
 	case "inline-score", "inline-serial":
@@ -275,7 +283,17 @@ func timeEngine(ctx context.Context, a *civicspace.Assessment, d time.Duration) 
 // client talks to the server under test.
 type client struct {
 	base string
+	key  string
 	http *http.Client
+}
+
+// read sends an anonymous GET, as a member of the public does.
+func (c *client) read(ctx context.Context, path string) (*http.Response, error) {
+	req, err := http.NewRequestWithContext(ctx, "GET", c.base+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	return c.send(req, http.StatusOK)
 }
 
 // do sends a request and checks its status.
@@ -294,6 +312,13 @@ func (c *client) do(ctx context.Context, method, path string, body []byte, ifMat
 	if ifMatch != "" {
 		req.Header.Set("If-Match", ifMatch)
 	}
+	if c.key != "" {
+		req.Header.Set("Authorization", "Bearer "+c.key)
+	}
+	return c.send(req, want)
+}
+
+func (c *client) send(req *http.Request, want int) (*http.Response, error) {
 	res, err := c.http.Do(req)
 	if err != nil {
 		return nil, err
@@ -304,7 +329,7 @@ func (c *client) do(ctx context.Context, method, path string, body []byte, ifMat
 		return nil, err
 	}
 	if res.StatusCode != want {
-		return nil, fmt.Errorf("%s %s: %d, want %d: %.300s", method, path, res.StatusCode, want, data)
+		return nil, fmt.Errorf("%s %s: %d, want %d: %.300s", req.Method, req.URL.Path, res.StatusCode, want, data)
 	}
 	return res, nil
 }
