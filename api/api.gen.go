@@ -475,8 +475,8 @@ type AnswerStatus string
 // the catalog's rules (known indicators, values in range, evidence
 // where required, known country) are reported as problems.
 type Assessment struct {
-	// Answers The answers, by indicator ID.
-	Answers map[string]Answer `json:"answers"`
+	// Answers The answers, by indicator ID; an indicator left out is not answered.
+	Answers map[string]Answer `json:"answers,omitempty,omitzero"`
 
 	// Author The organisation that made the assessment.
 	Author string `json:"author"`
