@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Load test of the REST API on loopback, bounded in time: builds civicspace
-# and cmd/loadtest, serves a fresh SQLite database (or DB=postgres://...),
+# and cmd/loadtest, serves a fresh SQLite database (or DB=postgres://...)
+# with an admin API key made for the run,
 # runs each scenario for DURATION with CONCURRENCY clients, and prints
 # requests/s and latency percentiles, then the in-process engine time and
 # the ratio of an inline score over HTTP to it.
@@ -28,7 +29,14 @@ trap cleanup EXIT
 go build -o "$tmp/civicspace" ./cmd/civicspace
 go build -o "$tmp/loadtest" ./cmd/loadtest
 
-"$tmp/civicspace" serve --addr 127.0.0.1:0 --db "${DB:-sqlite:$tmp/load.db}" >"$tmp/serve.out" 2>"$tmp/serve.log" &
+db=${DB:-sqlite:$tmp/load.db}
+# Writes and inline scores need a key: an admin key, made as an operator
+# bootstraps a server.
+"$tmp/civicspace" migrate --db "$db" >/dev/null
+export CIVICSPACE_API_KEY
+CIVICSPACE_API_KEY=$("$tmp/civicspace" keys create --role admin --name loadtest --db "$db" 2>/dev/null)
+
+"$tmp/civicspace" serve --addr 127.0.0.1:0 --db "$db" >"$tmp/serve.out" 2>"$tmp/serve.log" &
 pid=$!
 url=
 for _ in $(seq 1 200); do
