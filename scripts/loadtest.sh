@@ -9,6 +9,8 @@
 #   scripts/loadtest.sh                      # 10s per scenario, 8 clients
 #   DURATION=30s CONCURRENCY=16 scripts/loadtest.sh
 #   scripts/loadtest.sh -scenarios stored-score
+#   DB='postgres://postgres@127.0.0.1:5432/test?sslmode=disable&search_path=cs_load' \
+#     scripts/loadtest.sh     # PostgreSQL; the cs_load schema stays, drop it after
 #
 # Extra arguments go to cmd/loadtest (see go doc ./cmd/loadtest).
 set -euo pipefail
