@@ -57,6 +57,24 @@ func (e Action) Valid() bool {
 	}
 }
 
+// Defines values for AimWarningScope.
+const (
+	AimWarningScopeJointCommitments        AimWarningScope = "joint_commitments"
+	AimWarningScopeRecommendationsPerGroup AimWarningScope = "recommendations_per_group"
+)
+
+// Valid indicates whether the value is a known member of the AimWarningScope enum.
+func (e AimWarningScope) Valid() bool {
+	switch e {
+	case AimWarningScopeJointCommitments:
+		return true
+	case AimWarningScopeRecommendationsPerGroup:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for AnswerStatus.
 const (
 	AnswerStatusNotApplicable AnswerStatus = "not_applicable"
@@ -123,6 +141,84 @@ func (e Band) Valid() bool {
 	case BandOpen:
 		return true
 	case BandRepressed:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommitmentRevisionSummaryAction.
+const (
+	CommitmentRevisionSummaryActionCorrect  CommitmentRevisionSummaryAction = "correct"
+	CommitmentRevisionSummaryActionCreate   CommitmentRevisionSummaryAction = "create"
+	CommitmentRevisionSummaryActionPublish  CommitmentRevisionSummaryAction = "publish"
+	CommitmentRevisionSummaryActionReopen   CommitmentRevisionSummaryAction = "reopen"
+	CommitmentRevisionSummaryActionUpdate   CommitmentRevisionSummaryAction = "update"
+	CommitmentRevisionSummaryActionWithdraw CommitmentRevisionSummaryAction = "withdraw"
+)
+
+// Valid indicates whether the value is a known member of the CommitmentRevisionSummaryAction enum.
+func (e CommitmentRevisionSummaryAction) Valid() bool {
+	switch e {
+	case CommitmentRevisionSummaryActionCorrect:
+		return true
+	case CommitmentRevisionSummaryActionCreate:
+		return true
+	case CommitmentRevisionSummaryActionPublish:
+		return true
+	case CommitmentRevisionSummaryActionReopen:
+		return true
+	case CommitmentRevisionSummaryActionUpdate:
+		return true
+	case CommitmentRevisionSummaryActionWithdraw:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CommitmentStatus.
+const (
+	CommitmentStatusDraft     CommitmentStatus = "draft"
+	CommitmentStatusPublished CommitmentStatus = "published"
+	CommitmentStatusWithdrawn CommitmentStatus = "withdrawn"
+)
+
+// Valid indicates whether the value is a known member of the CommitmentStatus enum.
+func (e CommitmentStatus) Valid() bool {
+	switch e {
+	case CommitmentStatusDraft:
+		return true
+	case CommitmentStatusPublished:
+		return true
+	case CommitmentStatusWithdrawn:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for CompletionLevel.
+const (
+	CompletionLevelComplete    CompletionLevel = "complete"
+	CompletionLevelLimited     CompletionLevel = "limited"
+	CompletionLevelNoEvidence  CompletionLevel = "no_evidence"
+	CompletionLevelNotStarted  CompletionLevel = "not_started"
+	CompletionLevelSubstantial CompletionLevel = "substantial"
+)
+
+// Valid indicates whether the value is a known member of the CompletionLevel enum.
+func (e CompletionLevel) Valid() bool {
+	switch e {
+	case CompletionLevelComplete:
+		return true
+	case CompletionLevelLimited:
+		return true
+	case CompletionLevelNoEvidence:
+		return true
+	case CompletionLevelNotStarted:
+		return true
+	case CompletionLevelSubstantial:
 		return true
 	default:
 		return false
@@ -300,6 +396,81 @@ func (e Kind) Valid() bool {
 	}
 }
 
+// Defines values for LevelCountLevel.
+const (
+	LevelCountLevelComplete    LevelCountLevel = "complete"
+	LevelCountLevelLimited     LevelCountLevel = "limited"
+	LevelCountLevelNoEvidence  LevelCountLevel = "no_evidence"
+	LevelCountLevelNotStarted  LevelCountLevel = "not_started"
+	LevelCountLevelSubstantial LevelCountLevel = "substantial"
+	LevelCountLevelUnreported  LevelCountLevel = "unreported"
+)
+
+// Valid indicates whether the value is a known member of the LevelCountLevel enum.
+func (e LevelCountLevel) Valid() bool {
+	switch e {
+	case LevelCountLevelComplete:
+		return true
+	case LevelCountLevelLimited:
+		return true
+	case LevelCountLevelNoEvidence:
+		return true
+	case LevelCountLevelNotStarted:
+		return true
+	case LevelCountLevelSubstantial:
+		return true
+	case LevelCountLevelUnreported:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for MilestoneStateDoneSource.
+const (
+	MilestoneStateDoneSourceCommitment  MilestoneStateDoneSource = "commitment"
+	MilestoneStateDoneSourceGovernment  MilestoneStateDoneSource = "government"
+	MilestoneStateDoneSourceIndependent MilestoneStateDoneSource = "independent"
+)
+
+// Valid indicates whether the value is a known member of the MilestoneStateDoneSource enum.
+func (e MilestoneStateDoneSource) Valid() bool {
+	switch e {
+	case MilestoneStateDoneSourceCommitment:
+		return true
+	case MilestoneStateDoneSourceGovernment:
+		return true
+	case MilestoneStateDoneSourceIndependent:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for OccasionKind.
+const (
+	OccasionKindOgpActionPlan OccasionKind = "ogp_action_plan"
+	OccasionKindOther         OccasionKind = "other"
+	OccasionKindSummit        OccasionKind = "summit"
+	OccasionKindWorkstream    OccasionKind = "workstream"
+)
+
+// Valid indicates whether the value is a known member of the OccasionKind enum.
+func (e OccasionKind) Valid() bool {
+	switch e {
+	case OccasionKindOgpActionPlan:
+		return true
+	case OccasionKindOther:
+		return true
+	case OccasionKindSummit:
+		return true
+	case OccasionKindWorkstream:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ProblemCode.
 const (
 	ProblemCodeConflict     ProblemCode = "conflict"
@@ -366,6 +537,24 @@ func (e RecommendationStatus) Valid() bool {
 	}
 }
 
+// Defines values for ReporterKind.
+const (
+	ReporterKindGovernment  ReporterKind = "government"
+	ReporterKindIndependent ReporterKind = "independent"
+)
+
+// Valid indicates whether the value is a known member of the ReporterKind enum.
+func (e ReporterKind) Valid() bool {
+	switch e {
+	case ReporterKindGovernment:
+		return true
+	case ReporterKindIndependent:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for Role.
 const (
 	RoleCivilSociety Role = "civil_society"
@@ -390,6 +579,24 @@ func (e Role) Valid() bool {
 	case RoleHost:
 		return true
 	case RoleUnSystem:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for SummaryFormat.
+const (
+	SummaryFormatCsv  SummaryFormat = "csv"
+	SummaryFormatJSON SummaryFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the SummaryFormat enum.
+func (e SummaryFormat) Valid() bool {
+	switch e {
+	case SummaryFormatCsv:
+		return true
+	case SummaryFormatJSON:
 		return true
 	default:
 		return false
@@ -456,6 +663,33 @@ type Aim struct {
 	Source Source `json:"source,omitempty,omitzero"`
 	Text   string `json:"text"`
 }
+
+// AimWarning A set of commitments goes beyond an aim a framework set itself; a warning, not an error.
+type AimWarning struct {
+	// Aim Example: recommendations-per-workstream
+	Aim string `json:"aim"`
+
+	// Commitments The commitments counted.
+	Commitments []string `json:"commitments"`
+	Count       int      `json:"count"`
+	Detail      string   `json:"detail"`
+
+	// Framework Example: s4d-cohort
+	Framework string `json:"framework"`
+
+	// Group The workstream whose set exceeds the aim.
+	//
+	// Example: s4d-cohort.ws-3
+	Group string `json:"group,omitempty,omitzero"`
+	Max   int    `json:"max"`
+
+	// Recommendations The distinct recommendations they link to (recommendations_per_group).
+	Recommendations []string        `json:"recommendations,omitempty,omitzero"`
+	Scope           AimWarningScope `json:"scope"`
+}
+
+// AimWarningScope defines model for AimWarning.Scope.
+type AimWarningScope string
 
 // Answer The answer to one indicator; a value with evidence and a comment, or a status without a value.
 type Answer struct {
@@ -627,6 +861,197 @@ type ChoiceOption struct {
 	Points float64 `json:"points"`
 }
 
+// Commitment A state's pledge, made at an occasion, to act on catalog
+// recommendations, tracked by a follow-up process. This schema checks
+// its shape; the catalog's rules (known countries, recommendations,
+// indicators, workstream and follow-up process; dates) are reported
+// as problems.
+type Commitment struct {
+	// FollowUp The process that tracks it; a follow-up process of the catalog (`cod`, `ogp`, `oecd`) or `other:` and a name.
+	//
+	// Example: cod
+	FollowUp string `json:"follow_up"`
+
+	// Indicators The catalog indicators that show its progress.
+	Indicators []string    `json:"indicators,omitempty,omitzero"`
+	Milestones []Milestone `json:"milestones,omitempty,omitzero"`
+
+	// Occasion Where and when a commitment was made.
+	Occasion Occasion `json:"occasion"`
+
+	// Recommendations The catalog recommendations it acts on (at least one).
+	Recommendations []string `json:"recommendations"`
+
+	// Subject Who made a commitment; several countries for a joint commitment.
+	Subject CommitmentSubject `json:"subject"`
+
+	// Text The pledge as made.
+	Text string `json:"text"`
+
+	// Title A short name for lists.
+	Title string `json:"title,omitempty,omitzero"`
+}
+
+// CommitmentCounts defines model for CommitmentCounts.
+type CommitmentCounts struct {
+	Commitments   int `json:"commitments"`
+	Disagreements int `json:"disagreements"`
+
+	// Joint Made by several countries together.
+	Joint             int `json:"joint"`
+	Milestones        int `json:"milestones"`
+	MilestonesDone    int `json:"milestones_done"`
+	MilestonesOverdue int `json:"milestones_overdue"`
+
+	// Reported With a government report in force.
+	Reported int `json:"reported"`
+
+	// Reviewed With an independent review in force.
+	Reviewed int `json:"reviewed"`
+}
+
+// CommitmentList defines model for CommitmentList.
+type CommitmentList struct {
+	Commitments []CommitmentListItem `json:"commitments"`
+
+	// NextPageToken The token of the next page; absent on the last page.
+	NextPageToken string `json:"next_page_token,omitempty,omitzero"`
+}
+
+// CommitmentListItem A stored commitment without its text and milestones.
+type CommitmentListItem struct {
+	Countries []string  `json:"countries"`
+	CreatedAt time.Time `json:"created_at"`
+	FollowUp  string    `json:"follow_up"`
+	ID        string    `json:"id"`
+
+	// Occasion Where and when a commitment was made.
+	Occasion         Occasion `json:"occasion"`
+	PublishedVersion int      `json:"published_version"`
+	Recommendations  []string `json:"recommendations"`
+
+	// Status Where a commitment is in its lifecycle.
+	Status    CommitmentStatus `json:"status"`
+	Title     string           `json:"title"`
+	UpdatedAt time.Time        `json:"updated_at"`
+	Version   int              `json:"version"`
+}
+
+// CommitmentProgress Where a commitment stands on a day, computed on read.
+type CommitmentProgress struct {
+	// AsOf Example: 2025-03-01
+	AsOf string `json:"as_of"`
+
+	// Disagreement Set when both exist and their levels differ.
+	Disagreement *LevelGap `json:"disagreement"`
+
+	// Government The government's latest report in force, or null.
+	Government *ProgressReport `json:"government"`
+
+	// Independent The latest independent review in force, or null.
+	Independent *ProgressReport  `json:"independent"`
+	Milestones  []MilestoneState `json:"milestones"`
+
+	// Overdue How many milestones are overdue.
+	Overdue  int           `json:"overdue"`
+	Timeline []LevelChange `json:"timeline"`
+}
+
+// CommitmentRecord A stored commitment with its problems, the aims it takes part in exceeding, and its progress.
+type CommitmentRecord struct {
+	// Commitment A state's pledge, made at an occasion, to act on catalog
+	// recommendations, tracked by a follow-up process. This schema checks
+	// its shape; the catalog's rules (known countries, recommendations,
+	// indicators, workstream and follow-up process; dates) are reported
+	// as problems.
+	Commitment Commitment `json:"commitment"`
+	CreatedAt  time.Time  `json:"created_at"`
+	CreatedBy  string     `json:"created_by"`
+
+	// ID Example: cmt_k3xq7vbn2m4p6r8t0w2y
+	ID       string          `json:"id"`
+	Problems []ProblemDetail `json:"problems"`
+
+	// Progress Where a commitment stands on a day, computed on read.
+	Progress CommitmentProgress `json:"progress"`
+
+	// PublishedVersion The version readers see and reports refer to (0 if never published or withdrawn).
+	PublishedVersion int `json:"published_version"`
+
+	// Status Where a commitment is in its lifecycle.
+	Status    CommitmentStatus `json:"status"`
+	UpdatedAt time.Time        `json:"updated_at"`
+	UpdatedBy string           `json:"updated_by"`
+	Version   int              `json:"version"`
+	Warnings  []AimWarning     `json:"warnings"`
+}
+
+// CommitmentRevisionList defines model for CommitmentRevisionList.
+type CommitmentRevisionList struct {
+	Revisions []CommitmentRevisionSummary `json:"revisions"`
+}
+
+// CommitmentRevisionSummary One immutable revision of a commitment, without its content.
+type CommitmentRevisionSummary struct {
+	Action       CommitmentRevisionSummaryAction `json:"action"`
+	Actor        string                          `json:"actor"`
+	At           time.Time                       `json:"at"`
+	Changes      []string                        `json:"changes"`
+	CommitmentID string                          `json:"commitment_id"`
+	Note         string                          `json:"note,omitempty,omitzero"`
+
+	// Status Where a commitment is in its lifecycle.
+	Status  CommitmentStatus `json:"status"`
+	Version int              `json:"version"`
+}
+
+// CommitmentRevisionSummaryAction defines model for CommitmentRevisionSummary.Action.
+type CommitmentRevisionSummaryAction string
+
+// CommitmentRow One commitment in a summary.
+type CommitmentRow struct {
+	Countries    []string  `json:"countries"`
+	Disagreement *LevelGap `json:"disagreement"`
+	FollowUp     string    `json:"follow_up"`
+
+	// Government How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Government     CompletionLevel `json:"government,omitempty,omitzero"`
+	GovernmentDate string          `json:"government_date,omitempty,omitzero"`
+	ID             string          `json:"id"`
+
+	// Independent How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Independent       CompletionLevel `json:"independent,omitempty,omitzero"`
+	IndependentDate   string          `json:"independent_date,omitempty,omitzero"`
+	Milestones        int             `json:"milestones"`
+	MilestonesDone    int             `json:"milestones_done"`
+	MilestonesOverdue int             `json:"milestones_overdue"`
+
+	// NextDue The earliest target date of a milestone not yet done.
+	NextDue string `json:"next_due,omitempty,omitzero"`
+
+	// Occasion Where and when a commitment was made.
+	Occasion        Occasion `json:"occasion"`
+	Recommendations []string `json:"recommendations"`
+	Title           string   `json:"title"`
+
+	// Version The published version.
+	Version int `json:"version"`
+}
+
+// CommitmentStatus Where a commitment is in its lifecycle.
+type CommitmentStatus string
+
+// CommitmentSubject Who made a commitment; several countries for a joint commitment.
+type CommitmentSubject struct {
+	// Countries ISO 3166-1 alpha-3 codes.
+	//
+	// Example: ["CZE","NOR"]
+	Countries []string `json:"countries"`
+}
+
+// CompletionLevel How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+type CompletionLevel string
+
 // Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
 type Confidence string
 
@@ -663,6 +1088,23 @@ type Country struct {
 	// SubRegion A UN M49 area (region, sub-region or intermediate region).
 	SubRegion    Region `json:"sub_region"`
 	UserAssigned bool   `json:"user_assigned"`
+}
+
+// CountryCommitmentSummary Where a country's published commitments stand.
+type CountryCommitmentSummary struct {
+	AsOf        string          `json:"as_of"`
+	Commitments []CommitmentRow `json:"commitments"`
+
+	// Country Example: NOR
+	Country string           `json:"country"`
+	Counts  CommitmentCounts `json:"counts"`
+	Levels  []LevelCount     `json:"levels"`
+
+	// Name Example: Norway
+	Name              string                 `json:"name"`
+	OverdueMilestones []OverdueMilestone     `json:"overdue_milestones"`
+	Recommendations   []LinkedRecommendation `json:"recommendations"`
+	Warnings          []AimWarning           `json:"warnings"`
 }
 
 // CountryList defines model for CountryList.
@@ -742,6 +1184,28 @@ type FollowUp struct {
 
 	// Source Where a catalog item comes from.
 	Source Source `json:"source,omitempty,omitzero"`
+}
+
+// FollowUpCommitmentSummary defines model for FollowUpCommitmentSummary.
+type FollowUpCommitmentSummary struct {
+	AsOf      string                `json:"as_of"`
+	Processes []FollowUpCommitments `json:"processes"`
+}
+
+// FollowUpCommitments defines model for FollowUpCommitments.
+type FollowUpCommitments struct {
+	// Catalog Named by the catalog (false for an `other:` process).
+	Catalog     bool             `json:"catalog"`
+	Commitments []CommitmentRow  `json:"commitments"`
+	Countries   []string         `json:"countries"`
+	Counts      CommitmentCounts `json:"counts"`
+
+	// ID Example: cod
+	ID     string       `json:"id"`
+	Levels []LevelCount `json:"levels"`
+
+	// Name Example: Community of Democracies
+	Name string `json:"name"`
 }
 
 // Framework A policy framework, with its groups.
@@ -948,6 +1412,122 @@ type Lead struct {
 	Status  string `json:"status"`
 }
 
+// LevelChange One report in the timeline, with the change from the previous report in force of its kind.
+type LevelChange struct {
+	Corrects int    `json:"corrects,omitempty,omitzero"`
+	Date     string `json:"date"`
+
+	// Level How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Level        CompletionLevel `json:"level"`
+	Organisation string          `json:"organisation"`
+
+	// Previous How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Previous   CompletionLevel `json:"previous,omitempty,omitzero"`
+	Regression bool            `json:"regression"`
+
+	// Reporter The government on its own commitment, or an independent reviewer.
+	Reporter     ReporterKind `json:"reporter"`
+	Seq          int          `json:"seq"`
+	Steps        *int         `json:"steps"`
+	SupersededBy int          `json:"superseded_by,omitempty,omitzero"`
+}
+
+// LevelCount Commitments at one level (or `unreported`), by the government's latest report and by the latest independent review.
+type LevelCount struct {
+	Government  int             `json:"government"`
+	Independent int             `json:"independent"`
+	Level       LevelCountLevel `json:"level"`
+}
+
+// LevelCountLevel defines model for LevelCount.Level.
+type LevelCountLevel string
+
+// LevelGap The latest independent review and the government's latest report disagree.
+type LevelGap struct {
+	Detail string `json:"detail"`
+
+	// Government How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Government    CompletionLevel `json:"government"`
+	GovernmentSeq int             `json:"government_seq"`
+
+	// Independent How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Independent    CompletionLevel `json:"independent"`
+	IndependentSeq int             `json:"independent_seq"`
+
+	// Steps The independent level minus the government's, in steps of the scale (negative when the review finds less); null when either found no evidence.
+	Steps *int `json:"steps"`
+}
+
+// LinkedRecommendation defines model for LinkedRecommendation.
+type LinkedRecommendation struct {
+	Commitments []string `json:"commitments"`
+	Framework   string   `json:"framework"`
+	ID          string   `json:"id"`
+
+	// Latest One entry per assessment kind with a scored publication.
+	Latest []RecommendationLatest `json:"latest"`
+	Title  string                 `json:"title"`
+}
+
+// Milestone A step of a commitment with its target date.
+type Milestone struct {
+	// Done The date it was done, when the commitment records it (reports can also report it done).
+	Done string `json:"done,omitempty,omitzero"`
+
+	// Due The target date, YYYY-MM-DD; overdue from the day after until done.
+	//
+	// Example: 2024-06-30
+	Due string `json:"due"`
+
+	// ID Lower-case words joined by '.' or '-', unique in the commitment.
+	//
+	// Example: route-open
+	ID    string `json:"id"`
+	Title string `json:"title"`
+}
+
+// MilestoneState A milestone as of the progress's day.
+type MilestoneState struct {
+	DaysOverdue int    `json:"days_overdue,omitempty,omitzero"`
+	Done        string `json:"done,omitempty,omitzero"`
+
+	// DoneOn The day it was done, by the commitment's record or a report in force.
+	DoneOn     string                   `json:"done_on,omitempty,omitzero"`
+	DoneSource MilestoneStateDoneSource `json:"done_source,omitempty,omitzero"`
+	Due        string                   `json:"due"`
+	ID         string                   `json:"id"`
+
+	// Late Done after its target date.
+	Late    bool   `json:"late,omitempty,omitzero"`
+	Overdue bool   `json:"overdue"`
+	Title   string `json:"title"`
+}
+
+// MilestoneStateDoneSource defines model for MilestoneState.DoneSource.
+type MilestoneStateDoneSource string
+
+// Occasion Where and when a commitment was made.
+type Occasion struct {
+	// Date YYYY-MM-DD.
+	//
+	// Example: 2023-03-29
+	Date string `json:"date"`
+
+	// Kind The kind of event a commitment was made at.
+	Kind OccasionKind `json:"kind"`
+
+	// Name Example: Second Summit for Democracy
+	Name string `json:"name"`
+
+	// WorkstreamID The catalog workstream (a group of kind workstream) the commitment came out of; required for a workstream occasion.
+	//
+	// Example: s4d-cohort.ws-3
+	WorkstreamID string `json:"workstream_id,omitempty,omitzero"`
+}
+
+// OccasionKind The kind of event a commitment was made at.
+type OccasionKind string
+
 // Official An official text quoted exactly (SDG targets), with its custodians and series codes where known.
 type Official struct {
 	Custodians  []string            `json:"custodians,omitempty,omitzero"`
@@ -963,6 +1543,15 @@ type OfficialIndicator struct {
 	Custodians  []string `json:"custodians,omitempty,omitzero"`
 	SeriesCodes []string `json:"series_codes,omitempty,omitzero"`
 	Wording     string   `json:"wording"`
+}
+
+// OverdueMilestone defines model for OverdueMilestone.
+type OverdueMilestone struct {
+	Commitment  string `json:"commitment"`
+	DaysOverdue int    `json:"days_overdue"`
+	Due         string `json:"due"`
+	Milestone   string `json:"milestone"`
+	Title       string `json:"title"`
 }
 
 // PolicyPack defines model for PolicyPack.
@@ -1050,6 +1639,71 @@ type ProblemDetail struct {
 	Pointer string `json:"pointer"`
 }
 
+// ProgressReport A filed progress report; never changed.
+type ProgressReport struct {
+	Comment      string `json:"comment,omitempty,omitzero"`
+	CommitmentID string `json:"commitment_id"`
+
+	// CommitmentVersion The published revision of the commitment reported on.
+	CommitmentVersion int        `json:"commitment_version"`
+	Corrects          int        `json:"corrects,omitempty,omitzero"`
+	CreatedAt         time.Time  `json:"created_at"`
+	CreatedBy         string     `json:"created_by"`
+	Date              string     `json:"date"`
+	Evidence          []Evidence `json:"evidence,omitempty,omitzero"`
+
+	// Level How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Level          CompletionLevel `json:"level"`
+	MilestonesDone []string        `json:"milestones_done,omitempty,omitzero"`
+
+	// Reporter The organisation that filed a report.
+	Reporter Reporter `json:"reporter"`
+
+	// Seq 1, 2, ... in the order filed.
+	Seq int `json:"seq"`
+}
+
+// ProgressReportInput A progress report as a reporter files it.
+type ProgressReportInput struct {
+	Comment string `json:"comment,omitempty,omitzero"`
+
+	// Corrects The `seq` of an earlier report of the same reporter kind this one replaces.
+	Corrects int `json:"corrects,omitempty,omitzero"`
+
+	// Date The day the report describes, YYYY-MM-DD; not after today, not before the commitment was made.
+	//
+	// Example: 2024-09-01
+	Date string `json:"date"`
+
+	// Evidence Sources; at least one for limited, substantial or complete progress.
+	Evidence []Evidence `json:"evidence,omitempty,omitzero"`
+
+	// Level How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
+	Level CompletionLevel `json:"level"`
+
+	// MilestonesDone The IDs of the milestones done by `date`.
+	MilestonesDone []string `json:"milestones_done,omitempty,omitzero"`
+
+	// Reporter The organisation that filed a report.
+	Reporter Reporter `json:"reporter"`
+}
+
+// ProgressReportList defines model for ProgressReportList.
+type ProgressReportList struct {
+	// Progress Where a commitment stands on a day, computed on read.
+	Progress CommitmentProgress `json:"progress"`
+	Reports  []ProgressReport   `json:"reports"`
+}
+
+// ProgressReportResult defines model for ProgressReportResult.
+type ProgressReportResult struct {
+	// Progress Where a commitment stands on a day, computed on read.
+	Progress CommitmentProgress `json:"progress"`
+
+	// Report A filed progress report; never changed.
+	Report ProgressReport `json:"report"`
+}
+
 // Provenance What produced a result, so that it can be reproduced.
 type Provenance struct {
 	CatalogDigest  string `json:"catalog_digest"`
@@ -1121,6 +1775,19 @@ type RecommendationDetail struct {
 	Title  string `json:"title"`
 }
 
+// RecommendationLatest A recommendation's status in the latest published, scored assessment of one kind.
+type RecommendationLatest struct {
+	AssessmentID string   `json:"assessment_id"`
+	Coverage     *float64 `json:"coverage"`
+
+	// Kind Who made an assessment and how.
+	Kind    Kind     `json:"kind"`
+	Period  string   `json:"period"`
+	Score   *float64 `json:"score"`
+	Status  string   `json:"status"`
+	Version int      `json:"version"`
+}
+
 // RecommendationScore defines model for RecommendationScore.
 type RecommendationScore struct {
 	Coverage    float64 `json:"coverage"`
@@ -1178,6 +1845,16 @@ type RegionSummary struct {
 	Name       string             `json:"name"`
 	SubRegions []SubRegionSummary `json:"sub_regions"`
 }
+
+// Reporter The organisation that filed a report.
+type Reporter struct {
+	// Kind The government on its own commitment, or an independent reviewer.
+	Kind         ReporterKind `json:"kind"`
+	Organisation string       `json:"organisation"`
+}
+
+// ReporterKind The government on its own commitment, or an independent reviewer.
+type ReporterKind string
 
 // Result An explained score of one assessment.
 type Result struct {
@@ -1338,8 +2015,35 @@ type Value1 = float64
 // Value2 defines model for Value.2.
 type Value2 = string
 
+// WorkstreamCommitmentSummary defines model for WorkstreamCommitmentSummary.
+type WorkstreamCommitmentSummary struct {
+	AsOf        string                  `json:"as_of"`
+	Warnings    []AimWarning            `json:"warnings"`
+	Workstreams []WorkstreamCommitments `json:"workstreams"`
+}
+
+// WorkstreamCommitments defines model for WorkstreamCommitments.
+type WorkstreamCommitments struct {
+	Commitments []CommitmentRow  `json:"commitments"`
+	Countries   []string         `json:"countries"`
+	Counts      CommitmentCounts `json:"counts"`
+	Framework   string           `json:"framework"`
+	ID          string           `json:"id"`
+
+	// Lead The state leading a workstream, as the source states it.
+	Lead            Lead         `json:"lead,omitempty,omitzero"`
+	Levels          []LevelCount `json:"levels"`
+	Number          string       `json:"number,omitempty,omitzero"`
+	Recommendations []string     `json:"recommendations"`
+	Title           string       `json:"title"`
+	Warnings        []AimWarning `json:"warnings"`
+}
+
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
+
+// CommitmentID defines model for CommitmentId.
+type CommitmentID = string
 
 // FrameworkID defines model for FrameworkId.
 type FrameworkID = string
@@ -1359,14 +2063,23 @@ type PageToken = string
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
 
+// SummaryFormat defines model for SummaryFormat.
+type SummaryFormat string
+
 // BadRequest An RFC 9457 problem document.
 type BadRequest = Problem
+
+// CommitmentTransitioned A stored commitment with its problems, the aims it takes part in exceeding, and its progress.
+type CommitmentTransitioned = CommitmentRecord
 
 // Conflict An RFC 9457 problem document.
 type Conflict = Problem
 
 // ContentTooLarge An RFC 9457 problem document.
 type ContentTooLarge = Problem
+
+// NotAcceptable An RFC 9457 problem document.
+type NotAcceptable = Problem
 
 // NotFound An RFC 9457 problem document.
 type NotFound = Problem
@@ -1517,6 +2230,90 @@ type ListAuditParams struct {
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
 }
 
+// ListCommitmentsParams defines parameters for ListCommitments.
+type ListCommitmentsParams struct {
+	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
+	Country string `form:"country,omitempty" json:"country,omitempty,omitzero"`
+
+	// Workstream Only commitments made in this workstream (a catalog group ID).
+	Workstream string `form:"workstream,omitempty" json:"workstream,omitempty,omitzero"`
+
+	// FollowUp Only commitments tracked by this follow-up process (`cod`, `ogp`, `oecd`, or `other:NAME`).
+	FollowUp string `form:"follow_up,omitempty" json:"follow_up,omitempty,omitzero"`
+
+	// Status Only commitments in this lifecycle status.
+	Status CommitmentStatus `form:"status,omitempty" json:"status,omitempty,omitzero"`
+
+	// PageSize The most items to return (default 50).
+	PageSize PageSize `form:"page_size,omitempty" json:"page_size,omitempty,omitzero"`
+
+	// PageToken The `next_page_token` of the previous page.
+	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
+}
+
+// GetCountryCommitmentSummaryParams defines parameters for GetCountryCommitmentSummary.
+type GetCountryCommitmentSummaryParams struct {
+	// Format The format of the summary; it wins over the `Accept` header (JSON when neither says).
+	Format SummaryFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+}
+
+// GetFollowUpCommitmentSummaryParams defines parameters for GetFollowUpCommitmentSummary.
+type GetFollowUpCommitmentSummaryParams struct {
+	// Format The format of the summary; it wins over the `Accept` header (JSON when neither says).
+	Format SummaryFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+}
+
+// GetWorkstreamCommitmentSummaryParams defines parameters for GetWorkstreamCommitmentSummary.
+type GetWorkstreamCommitmentSummaryParams struct {
+	// Format The format of the summary; it wins over the `Accept` header (JSON when neither says).
+	Format SummaryFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+}
+
+// UpdateCommitmentParams defines parameters for UpdateCommitment.
+type UpdateCommitmentParams struct {
+	// IfMatch The `ETag` of the revision the change is based on. Required: a
+	// request without it is answered 428, one whose ETag is no longer
+	// current 412. Declared optional here so that its absence reaches the
+	// server and gets that 428.
+	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
+}
+
+// CorrectCommitmentParams defines parameters for CorrectCommitment.
+type CorrectCommitmentParams struct {
+	// IfMatch The `ETag` of the revision the change is based on. Required: a
+	// request without it is answered 428, one whose ETag is no longer
+	// current 412. Declared optional here so that its absence reaches the
+	// server and gets that 428.
+	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
+}
+
+// PublishCommitmentParams defines parameters for PublishCommitment.
+type PublishCommitmentParams struct {
+	// IfMatch The `ETag` of the revision the change is based on. Required: a
+	// request without it is answered 428, one whose ETag is no longer
+	// current 412. Declared optional here so that its absence reaches the
+	// server and gets that 428.
+	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
+}
+
+// ReopenCommitmentParams defines parameters for ReopenCommitment.
+type ReopenCommitmentParams struct {
+	// IfMatch The `ETag` of the revision the change is based on. Required: a
+	// request without it is answered 428, one whose ETag is no longer
+	// current 412. Declared optional here so that its absence reaches the
+	// server and gets that 428.
+	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
+}
+
+// WithdrawCommitmentParams defines parameters for WithdrawCommitment.
+type WithdrawCommitmentParams struct {
+	// IfMatch The `ETag` of the revision the change is based on. Required: a
+	// request without it is answered 428, one whose ETag is no longer
+	// current 412. Declared optional here so that its absence reaches the
+	// server and gets that 428.
+	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
+}
+
 // ListCountriesParams defines parameters for ListCountries.
 type ListCountriesParams struct {
 	// Region Only countries in this M49 region, sub-region or intermediate region (three-digit code).
@@ -1567,6 +2364,27 @@ type SubmitAssessmentJSONRequestBody = TransitionRequest
 
 // WithdrawAssessmentJSONRequestBody defines body for WithdrawAssessment for application/json ContentType.
 type WithdrawAssessmentJSONRequestBody = TransitionRequest
+
+// CreateCommitmentJSONRequestBody defines body for CreateCommitment for application/json ContentType.
+type CreateCommitmentJSONRequestBody = Commitment
+
+// UpdateCommitmentJSONRequestBody defines body for UpdateCommitment for application/json ContentType.
+type UpdateCommitmentJSONRequestBody = Commitment
+
+// CorrectCommitmentJSONRequestBody defines body for CorrectCommitment for application/json ContentType.
+type CorrectCommitmentJSONRequestBody = TransitionRequest
+
+// PublishCommitmentJSONRequestBody defines body for PublishCommitment for application/json ContentType.
+type PublishCommitmentJSONRequestBody = TransitionRequest
+
+// ReopenCommitmentJSONRequestBody defines body for ReopenCommitment for application/json ContentType.
+type ReopenCommitmentJSONRequestBody = TransitionRequest
+
+// CreateProgressReportJSONRequestBody defines body for CreateProgressReport for application/json ContentType.
+type CreateProgressReportJSONRequestBody = ProgressReportInput
+
+// WithdrawCommitmentJSONRequestBody defines body for WithdrawCommitment for application/json ContentType.
+type WithdrawCommitmentJSONRequestBody = TransitionRequest
 
 // CreateKeyJSONRequestBody defines body for CreateKey for application/json ContentType.
 type CreateKeyJSONRequestBody = KeyRequest
@@ -1745,6 +2563,48 @@ type ServerInterface interface {
 	// ExportCatalog The whole catalog
 	// (GET /v1/catalog/export)
 	ExportCatalog(w http.ResponseWriter, r *http.Request)
+	// ListCommitments List commitments
+	// (GET /v1/commitments)
+	ListCommitments(w http.ResponseWriter, r *http.Request, params ListCommitmentsParams)
+	// CreateCommitment Create a draft commitment
+	// (POST /v1/commitments)
+	CreateCommitment(w http.ResponseWriter, r *http.Request)
+	// GetCountryCommitmentSummary Where a country's commitments stand
+	// (GET /v1/commitments/summary/countries/{alpha3})
+	GetCountryCommitmentSummary(w http.ResponseWriter, r *http.Request, alpha3 string, params GetCountryCommitmentSummaryParams)
+	// GetFollowUpCommitmentSummary Commitments by follow-up process
+	// (GET /v1/commitments/summary/follow-up)
+	GetFollowUpCommitmentSummary(w http.ResponseWriter, r *http.Request, params GetFollowUpCommitmentSummaryParams)
+	// GetWorkstreamCommitmentSummary Commitments by workstream of the Civic Space Cohort
+	// (GET /v1/commitments/summary/workstreams)
+	GetWorkstreamCommitmentSummary(w http.ResponseWriter, r *http.Request, params GetWorkstreamCommitmentSummaryParams)
+	// GetCommitment Get a commitment
+	// (GET /v1/commitments/{id})
+	GetCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID)
+	// UpdateCommitment Replace a draft commitment's content
+	// (PUT /v1/commitments/{id})
+	UpdateCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params UpdateCommitmentParams)
+	// CorrectCommitment Open a published commitment for correction
+	// (POST /v1/commitments/{id}/correct)
+	CorrectCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params CorrectCommitmentParams)
+	// PublishCommitment Publish a draft commitment
+	// (POST /v1/commitments/{id}/publish)
+	PublishCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params PublishCommitmentParams)
+	// ReopenCommitment Reopen a withdrawn commitment
+	// (POST /v1/commitments/{id}/reopen)
+	ReopenCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params ReopenCommitmentParams)
+	// ListProgressReports List a commitment's progress reports
+	// (GET /v1/commitments/{id}/reports)
+	ListProgressReports(w http.ResponseWriter, r *http.Request, id CommitmentID)
+	// CreateProgressReport Report progress on a commitment
+	// (POST /v1/commitments/{id}/reports)
+	CreateProgressReport(w http.ResponseWriter, r *http.Request, id CommitmentID)
+	// ListCommitmentRevisions List a commitment's revisions
+	// (GET /v1/commitments/{id}/revisions)
+	ListCommitmentRevisions(w http.ResponseWriter, r *http.Request, id CommitmentID)
+	// WithdrawCommitment Withdraw a published commitment
+	// (POST /v1/commitments/{id}/withdraw)
+	WithdrawCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params WithdrawCommitmentParams)
 	// ListCountries List countries
 	// (GET /v1/countries)
 	ListCountries(w http.ResponseWriter, r *http.Request, params ListCountriesParams)
@@ -2761,6 +3621,580 @@ func (siw *ServerInterfaceWrapper) ExportCatalog(w http.ResponseWriter, r *http.
 	handler.ServeHTTP(w, r)
 }
 
+// ListCommitments operation middleware
+func (siw *ServerInterfaceWrapper) ListCommitments(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListCommitmentsParams
+
+	// ------------- Optional query parameter "country" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "country", r.URL.Query(), &params.Country, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "country"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "country", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "workstream" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "workstream", r.URL.Query(), &params.Workstream, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "workstream"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "workstream", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "follow_up" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "follow_up", r.URL.Query(), &params.FollowUp, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "follow_up"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "follow_up", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "status" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "status", r.URL.Query(), &params.Status, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "status"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "status", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page_size" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page_size", r.URL.Query(), &params.PageSize, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page_size"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page_size", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "page_token" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "page_token", r.URL.Query(), &params.PageToken, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page_token"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page_token", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListCommitments(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateCommitment operation middleware
+func (siw *ServerInterfaceWrapper) CreateCommitment(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateCommitment(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetCountryCommitmentSummary operation middleware
+func (siw *ServerInterfaceWrapper) GetCountryCommitmentSummary(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "alpha3" -------------
+	var alpha3 string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "alpha3", r.PathValue("alpha3"), &alpha3, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "alpha3", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetCountryCommitmentSummaryParams
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetCountryCommitmentSummary(w, r, alpha3, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetFollowUpCommitmentSummary operation middleware
+func (siw *ServerInterfaceWrapper) GetFollowUpCommitmentSummary(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFollowUpCommitmentSummaryParams
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetFollowUpCommitmentSummary(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetWorkstreamCommitmentSummary operation middleware
+func (siw *ServerInterfaceWrapper) GetWorkstreamCommitmentSummary(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetWorkstreamCommitmentSummaryParams
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetWorkstreamCommitmentSummary(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetCommitment operation middleware
+func (siw *ServerInterfaceWrapper) GetCommitment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetCommitment(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// UpdateCommitment operation middleware
+func (siw *ServerInterfaceWrapper) UpdateCommitment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params UpdateCommitmentParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.UpdateCommitment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CorrectCommitment operation middleware
+func (siw *ServerInterfaceWrapper) CorrectCommitment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params CorrectCommitmentParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CorrectCommitment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// PublishCommitment operation middleware
+func (siw *ServerInterfaceWrapper) PublishCommitment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params PublishCommitmentParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.PublishCommitment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ReopenCommitment operation middleware
+func (siw *ServerInterfaceWrapper) ReopenCommitment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ReopenCommitmentParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ReopenCommitment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListProgressReports operation middleware
+func (siw *ServerInterfaceWrapper) ListProgressReports(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListProgressReports(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// CreateProgressReport operation middleware
+func (siw *ServerInterfaceWrapper) CreateProgressReport(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.CreateProgressReport(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ListCommitmentRevisions operation middleware
+func (siw *ServerInterfaceWrapper) ListCommitmentRevisions(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ListCommitmentRevisions(w, r, id)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// WithdrawCommitment operation middleware
+func (siw *ServerInterfaceWrapper) WithdrawCommitment(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id CommitmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params WithdrawCommitmentParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "If-Match" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("If-Match")]; found {
+		var IfMatch IfMatch
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "If-Match", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "If-Match", valueList[0], &IfMatch, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "If-Match", Err: err})
+			return
+		}
+
+		params.IfMatch = IfMatch
+
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.WithdrawCommitment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListCountries operation middleware
 func (siw *ServerInterfaceWrapper) ListCountries(w http.ResponseWriter, r *http.Request) {
 
@@ -3309,6 +4743,20 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments/{id}/score", wrapper.GetAssessmentScore)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/score", wrapper.ScoreAssessment)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/validate", wrapper.ValidateAssessment)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/commitments", wrapper.ListCommitments)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/commitments", wrapper.CreateCommitment)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/commitments/{id}", wrapper.GetCommitment)
+	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/commitments/{id}", wrapper.UpdateCommitment)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/commitments/{id}/publish", wrapper.PublishCommitment)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/commitments/{id}/correct", wrapper.CorrectCommitment)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/commitments/{id}/withdraw", wrapper.WithdrawCommitment)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/commitments/{id}/reopen", wrapper.ReopenCommitment)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/commitments/{id}/revisions", wrapper.ListCommitmentRevisions)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/commitments/{id}/reports", wrapper.ListProgressReports)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/commitments/{id}/reports", wrapper.CreateProgressReport)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/commitments/summary/countries/{alpha3}", wrapper.GetCountryCommitmentSummary)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/commitments/summary/workstreams", wrapper.GetWorkstreamCommitmentSummary)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/commitments/summary/follow-up", wrapper.GetFollowUpCommitmentSummary)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/healthz", wrapper.GetHealth)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/readyz", wrapper.GetReadiness)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/metrics", wrapper.GetMetrics)
@@ -3329,9 +4777,20 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 
 type BadRequestApplicationProblemPlusJSONResponse Problem
 
+type CommitmentTransitionedResponseHeaders struct {
+	ETag string
+}
+type CommitmentTransitionedJSONResponse struct {
+	Body CommitmentRecord
+
+	Headers CommitmentTransitionedResponseHeaders
+}
+
 type ConflictApplicationProblemPlusJSONResponse Problem
 
 type ContentTooLargeApplicationProblemPlusJSONResponse Problem
+
+type NotAcceptableApplicationProblemPlusJSONResponse Problem
 
 type NotFoundApplicationProblemPlusJSONResponse Problem
 
@@ -5235,6 +6694,1312 @@ func (response ExportCatalogdefaultApplicationProblemPlusJSONResponse) VisitExpo
 	return err
 }
 
+type ListCommitmentsRequestObject struct {
+	Params ListCommitmentsParams
+}
+
+type ListCommitmentsResponseObject interface {
+	VisitListCommitmentsResponse(w http.ResponseWriter) error
+}
+
+type ListCommitments200ResponseHeaders struct {
+	Link *string
+}
+
+type ListCommitments200JSONResponse struct {
+	Body    CommitmentList
+	Headers ListCommitments200ResponseHeaders
+}
+
+func (response ListCommitments200JSONResponse) VisitListCommitmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommitments400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ListCommitments400ApplicationProblemPlusJSONResponse) VisitListCommitmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommitmentsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListCommitmentsdefaultApplicationProblemPlusJSONResponse) VisitListCommitmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCommitmentRequestObject struct {
+	Body *CreateCommitmentJSONRequestBody
+}
+
+type CreateCommitmentResponseObject interface {
+	VisitCreateCommitmentResponse(w http.ResponseWriter) error
+}
+
+type CreateCommitment201ResponseHeaders struct {
+	ETag     string
+	Location string
+}
+
+type CreateCommitment201JSONResponse struct {
+	Body    CommitmentRecord
+	Headers CreateCommitment201ResponseHeaders
+}
+
+func (response CreateCommitment201JSONResponse) VisitCreateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.Header().Set("Location", fmt.Sprint(response.Headers.Location))
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCommitment400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCommitment400ApplicationProblemPlusJSONResponse) VisitCreateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCommitment413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateCommitment413ApplicationProblemPlusJSONResponse) VisitCreateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateCommitmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateCommitmentdefaultApplicationProblemPlusJSONResponse) VisitCreateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCountryCommitmentSummaryRequestObject struct {
+	Alpha3 string `json:"alpha3"`
+	Params GetCountryCommitmentSummaryParams
+}
+
+type GetCountryCommitmentSummaryResponseObject interface {
+	VisitGetCountryCommitmentSummaryResponse(w http.ResponseWriter) error
+}
+
+type GetCountryCommitmentSummary200JSONResponse CountryCommitmentSummary
+
+func (response GetCountryCommitmentSummary200JSONResponse) VisitGetCountryCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCountryCommitmentSummary200TextCsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetCountryCommitmentSummary200TextCsvResponse) VisitGetCountryCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetCountryCommitmentSummary400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetCountryCommitmentSummary400ApplicationProblemPlusJSONResponse) VisitGetCountryCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCountryCommitmentSummary406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetCountryCommitmentSummary406ApplicationProblemPlusJSONResponse) VisitGetCountryCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCountryCommitmentSummarydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetCountryCommitmentSummarydefaultApplicationProblemPlusJSONResponse) VisitGetCountryCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFollowUpCommitmentSummaryRequestObject struct {
+	Params GetFollowUpCommitmentSummaryParams
+}
+
+type GetFollowUpCommitmentSummaryResponseObject interface {
+	VisitGetFollowUpCommitmentSummaryResponse(w http.ResponseWriter) error
+}
+
+type GetFollowUpCommitmentSummary200JSONResponse FollowUpCommitmentSummary
+
+func (response GetFollowUpCommitmentSummary200JSONResponse) VisitGetFollowUpCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFollowUpCommitmentSummary200TextCsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetFollowUpCommitmentSummary200TextCsvResponse) VisitGetFollowUpCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetFollowUpCommitmentSummary400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetFollowUpCommitmentSummary400ApplicationProblemPlusJSONResponse) VisitGetFollowUpCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFollowUpCommitmentSummary406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetFollowUpCommitmentSummary406ApplicationProblemPlusJSONResponse) VisitGetFollowUpCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetFollowUpCommitmentSummarydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetFollowUpCommitmentSummarydefaultApplicationProblemPlusJSONResponse) VisitGetFollowUpCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWorkstreamCommitmentSummaryRequestObject struct {
+	Params GetWorkstreamCommitmentSummaryParams
+}
+
+type GetWorkstreamCommitmentSummaryResponseObject interface {
+	VisitGetWorkstreamCommitmentSummaryResponse(w http.ResponseWriter) error
+}
+
+type GetWorkstreamCommitmentSummary200JSONResponse WorkstreamCommitmentSummary
+
+func (response GetWorkstreamCommitmentSummary200JSONResponse) VisitGetWorkstreamCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWorkstreamCommitmentSummary200TextCsvResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetWorkstreamCommitmentSummary200TextCsvResponse) VisitGetWorkstreamCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetWorkstreamCommitmentSummary400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetWorkstreamCommitmentSummary400ApplicationProblemPlusJSONResponse) VisitGetWorkstreamCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWorkstreamCommitmentSummary406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetWorkstreamCommitmentSummary406ApplicationProblemPlusJSONResponse) VisitGetWorkstreamCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetWorkstreamCommitmentSummarydefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetWorkstreamCommitmentSummarydefaultApplicationProblemPlusJSONResponse) VisitGetWorkstreamCommitmentSummaryResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCommitmentRequestObject struct {
+	ID CommitmentID `json:"id"`
+}
+
+type GetCommitmentResponseObject interface {
+	VisitGetCommitmentResponse(w http.ResponseWriter) error
+}
+
+type GetCommitment200ResponseHeaders struct {
+	ETag string
+}
+
+type GetCommitment200JSONResponse struct {
+	Body    CommitmentRecord
+	Headers GetCommitment200ResponseHeaders
+}
+
+func (response GetCommitment200JSONResponse) VisitGetCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCommitment404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetCommitment404ApplicationProblemPlusJSONResponse) VisitGetCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetCommitmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetCommitmentdefaultApplicationProblemPlusJSONResponse) VisitGetCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitmentRequestObject struct {
+	ID     CommitmentID `json:"id"`
+	Params UpdateCommitmentParams
+	Body   *UpdateCommitmentJSONRequestBody
+}
+
+type UpdateCommitmentResponseObject interface {
+	VisitUpdateCommitmentResponse(w http.ResponseWriter) error
+}
+
+type UpdateCommitment200ResponseHeaders struct {
+	ETag string
+}
+
+type UpdateCommitment200JSONResponse struct {
+	Body    CommitmentRecord
+	Headers UpdateCommitment200ResponseHeaders
+}
+
+func (response UpdateCommitment200JSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitment400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCommitment400ApplicationProblemPlusJSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitment404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCommitment404ApplicationProblemPlusJSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitment409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCommitment409ApplicationProblemPlusJSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitment412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCommitment412ApplicationProblemPlusJSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitment413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCommitment413ApplicationProblemPlusJSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitment428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response UpdateCommitment428ApplicationProblemPlusJSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type UpdateCommitmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response UpdateCommitmentdefaultApplicationProblemPlusJSONResponse) VisitUpdateCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CorrectCommitmentRequestObject struct {
+	ID     CommitmentID `json:"id"`
+	Params CorrectCommitmentParams
+	Body   *CorrectCommitmentJSONRequestBody
+}
+
+type CorrectCommitmentResponseObject interface {
+	VisitCorrectCommitmentResponse(w http.ResponseWriter) error
+}
+
+type CorrectCommitment200JSONResponse struct {
+	CommitmentTransitionedJSONResponse
+}
+
+func (response CorrectCommitment200JSONResponse) VisitCorrectCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CorrectCommitment404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CorrectCommitment404ApplicationProblemPlusJSONResponse) VisitCorrectCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CorrectCommitment409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CorrectCommitment409ApplicationProblemPlusJSONResponse) VisitCorrectCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CorrectCommitment412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response CorrectCommitment412ApplicationProblemPlusJSONResponse) VisitCorrectCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CorrectCommitment428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response CorrectCommitment428ApplicationProblemPlusJSONResponse) VisitCorrectCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CorrectCommitmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CorrectCommitmentdefaultApplicationProblemPlusJSONResponse) VisitCorrectCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCommitmentRequestObject struct {
+	ID     CommitmentID `json:"id"`
+	Params PublishCommitmentParams
+	Body   *PublishCommitmentJSONRequestBody
+}
+
+type PublishCommitmentResponseObject interface {
+	VisitPublishCommitmentResponse(w http.ResponseWriter) error
+}
+
+type PublishCommitment200JSONResponse struct {
+	CommitmentTransitionedJSONResponse
+}
+
+func (response PublishCommitment200JSONResponse) VisitPublishCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCommitment404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCommitment404ApplicationProblemPlusJSONResponse) VisitPublishCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCommitment409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCommitment409ApplicationProblemPlusJSONResponse) VisitPublishCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCommitment412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCommitment412ApplicationProblemPlusJSONResponse) VisitPublishCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCommitment422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCommitment422ApplicationProblemPlusJSONResponse) VisitPublishCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCommitment428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response PublishCommitment428ApplicationProblemPlusJSONResponse) VisitPublishCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type PublishCommitmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response PublishCommitmentdefaultApplicationProblemPlusJSONResponse) VisitPublishCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReopenCommitmentRequestObject struct {
+	ID     CommitmentID `json:"id"`
+	Params ReopenCommitmentParams
+	Body   *ReopenCommitmentJSONRequestBody
+}
+
+type ReopenCommitmentResponseObject interface {
+	VisitReopenCommitmentResponse(w http.ResponseWriter) error
+}
+
+type ReopenCommitment200JSONResponse struct {
+	CommitmentTransitionedJSONResponse
+}
+
+func (response ReopenCommitment200JSONResponse) VisitReopenCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReopenCommitment404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ReopenCommitment404ApplicationProblemPlusJSONResponse) VisitReopenCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReopenCommitment409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response ReopenCommitment409ApplicationProblemPlusJSONResponse) VisitReopenCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReopenCommitment412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response ReopenCommitment412ApplicationProblemPlusJSONResponse) VisitReopenCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReopenCommitment428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response ReopenCommitment428ApplicationProblemPlusJSONResponse) VisitReopenCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ReopenCommitmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ReopenCommitmentdefaultApplicationProblemPlusJSONResponse) VisitReopenCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProgressReportsRequestObject struct {
+	ID CommitmentID `json:"id"`
+}
+
+type ListProgressReportsResponseObject interface {
+	VisitListProgressReportsResponse(w http.ResponseWriter) error
+}
+
+type ListProgressReports200JSONResponse ProgressReportList
+
+func (response ListProgressReports200JSONResponse) VisitListProgressReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProgressReports404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListProgressReports404ApplicationProblemPlusJSONResponse) VisitListProgressReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListProgressReportsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListProgressReportsdefaultApplicationProblemPlusJSONResponse) VisitListProgressReportsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProgressReportRequestObject struct {
+	ID   CommitmentID `json:"id"`
+	Body *CreateProgressReportJSONRequestBody
+}
+
+type CreateProgressReportResponseObject interface {
+	VisitCreateProgressReportResponse(w http.ResponseWriter) error
+}
+
+type CreateProgressReport201JSONResponse ProgressReportResult
+
+func (response CreateProgressReport201JSONResponse) VisitCreateProgressReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(201)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProgressReport400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response CreateProgressReport400ApplicationProblemPlusJSONResponse) VisitCreateProgressReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProgressReport404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response CreateProgressReport404ApplicationProblemPlusJSONResponse) VisitCreateProgressReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProgressReport409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response CreateProgressReport409ApplicationProblemPlusJSONResponse) VisitCreateProgressReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProgressReport413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response CreateProgressReport413ApplicationProblemPlusJSONResponse) VisitCreateProgressReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProgressReport422ApplicationProblemPlusJSONResponse struct {
+	UnprocessableEntityApplicationProblemPlusJSONResponse
+}
+
+func (response CreateProgressReport422ApplicationProblemPlusJSONResponse) VisitCreateProgressReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(422)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type CreateProgressReportdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response CreateProgressReportdefaultApplicationProblemPlusJSONResponse) VisitCreateProgressReportResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommitmentRevisionsRequestObject struct {
+	ID CommitmentID `json:"id"`
+}
+
+type ListCommitmentRevisionsResponseObject interface {
+	VisitListCommitmentRevisionsResponse(w http.ResponseWriter) error
+}
+
+type ListCommitmentRevisions200JSONResponse CommitmentRevisionList
+
+func (response ListCommitmentRevisions200JSONResponse) VisitListCommitmentRevisionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommitmentRevisions404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response ListCommitmentRevisions404ApplicationProblemPlusJSONResponse) VisitListCommitmentRevisionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommitmentRevisionsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ListCommitmentRevisionsdefaultApplicationProblemPlusJSONResponse) VisitListCommitmentRevisionsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCommitmentRequestObject struct {
+	ID     CommitmentID `json:"id"`
+	Params WithdrawCommitmentParams
+	Body   *WithdrawCommitmentJSONRequestBody
+}
+
+type WithdrawCommitmentResponseObject interface {
+	VisitWithdrawCommitmentResponse(w http.ResponseWriter) error
+}
+
+type WithdrawCommitment200JSONResponse struct {
+	CommitmentTransitionedJSONResponse
+}
+
+func (response WithdrawCommitment200JSONResponse) VisitWithdrawCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("ETag", fmt.Sprint(response.Headers.ETag))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCommitment404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawCommitment404ApplicationProblemPlusJSONResponse) VisitWithdrawCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCommitment409ApplicationProblemPlusJSONResponse struct {
+	ConflictApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawCommitment409ApplicationProblemPlusJSONResponse) VisitWithdrawCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(409)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCommitment412ApplicationProblemPlusJSONResponse struct {
+	PreconditionFailedApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawCommitment412ApplicationProblemPlusJSONResponse) VisitWithdrawCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(412)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCommitment428ApplicationProblemPlusJSONResponse struct {
+	PreconditionRequiredApplicationProblemPlusJSONResponse
+}
+
+func (response WithdrawCommitment428ApplicationProblemPlusJSONResponse) VisitWithdrawCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(428)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type WithdrawCommitmentdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response WithdrawCommitmentdefaultApplicationProblemPlusJSONResponse) VisitWithdrawCommitmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListCountriesRequestObject struct {
 	Params ListCountriesParams
 }
@@ -6222,6 +8987,48 @@ type StrictServerInterface interface {
 	// ExportCatalog The whole catalog
 	// (GET /v1/catalog/export)
 	ExportCatalog(ctx context.Context, request ExportCatalogRequestObject) (ExportCatalogResponseObject, error)
+	// ListCommitments List commitments
+	// (GET /v1/commitments)
+	ListCommitments(ctx context.Context, request ListCommitmentsRequestObject) (ListCommitmentsResponseObject, error)
+	// CreateCommitment Create a draft commitment
+	// (POST /v1/commitments)
+	CreateCommitment(ctx context.Context, request CreateCommitmentRequestObject) (CreateCommitmentResponseObject, error)
+	// GetCountryCommitmentSummary Where a country's commitments stand
+	// (GET /v1/commitments/summary/countries/{alpha3})
+	GetCountryCommitmentSummary(ctx context.Context, request GetCountryCommitmentSummaryRequestObject) (GetCountryCommitmentSummaryResponseObject, error)
+	// GetFollowUpCommitmentSummary Commitments by follow-up process
+	// (GET /v1/commitments/summary/follow-up)
+	GetFollowUpCommitmentSummary(ctx context.Context, request GetFollowUpCommitmentSummaryRequestObject) (GetFollowUpCommitmentSummaryResponseObject, error)
+	// GetWorkstreamCommitmentSummary Commitments by workstream of the Civic Space Cohort
+	// (GET /v1/commitments/summary/workstreams)
+	GetWorkstreamCommitmentSummary(ctx context.Context, request GetWorkstreamCommitmentSummaryRequestObject) (GetWorkstreamCommitmentSummaryResponseObject, error)
+	// GetCommitment Get a commitment
+	// (GET /v1/commitments/{id})
+	GetCommitment(ctx context.Context, request GetCommitmentRequestObject) (GetCommitmentResponseObject, error)
+	// UpdateCommitment Replace a draft commitment's content
+	// (PUT /v1/commitments/{id})
+	UpdateCommitment(ctx context.Context, request UpdateCommitmentRequestObject) (UpdateCommitmentResponseObject, error)
+	// CorrectCommitment Open a published commitment for correction
+	// (POST /v1/commitments/{id}/correct)
+	CorrectCommitment(ctx context.Context, request CorrectCommitmentRequestObject) (CorrectCommitmentResponseObject, error)
+	// PublishCommitment Publish a draft commitment
+	// (POST /v1/commitments/{id}/publish)
+	PublishCommitment(ctx context.Context, request PublishCommitmentRequestObject) (PublishCommitmentResponseObject, error)
+	// ReopenCommitment Reopen a withdrawn commitment
+	// (POST /v1/commitments/{id}/reopen)
+	ReopenCommitment(ctx context.Context, request ReopenCommitmentRequestObject) (ReopenCommitmentResponseObject, error)
+	// ListProgressReports List a commitment's progress reports
+	// (GET /v1/commitments/{id}/reports)
+	ListProgressReports(ctx context.Context, request ListProgressReportsRequestObject) (ListProgressReportsResponseObject, error)
+	// CreateProgressReport Report progress on a commitment
+	// (POST /v1/commitments/{id}/reports)
+	CreateProgressReport(ctx context.Context, request CreateProgressReportRequestObject) (CreateProgressReportResponseObject, error)
+	// ListCommitmentRevisions List a commitment's revisions
+	// (GET /v1/commitments/{id}/revisions)
+	ListCommitmentRevisions(ctx context.Context, request ListCommitmentRevisionsRequestObject) (ListCommitmentRevisionsResponseObject, error)
+	// WithdrawCommitment Withdraw a published commitment
+	// (POST /v1/commitments/{id}/withdraw)
+	WithdrawCommitment(ctx context.Context, request WithdrawCommitmentRequestObject) (WithdrawCommitmentResponseObject, error)
 	// ListCountries List countries
 	// (GET /v1/countries)
 	ListCountries(ctx context.Context, request ListCountriesRequestObject) (ListCountriesResponseObject, error)
@@ -7023,6 +9830,435 @@ func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request) {
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ExportCatalogResponseObject); ok {
 		if err := validResponse.VisitExportCatalogResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListCommitments operation middleware
+func (sh *strictHandler) ListCommitments(w http.ResponseWriter, r *http.Request, params ListCommitmentsParams) {
+	var request ListCommitmentsRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCommitments(ctx, request.(ListCommitmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCommitments")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCommitmentsResponseObject); ok {
+		if err := validResponse.VisitListCommitmentsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateCommitment operation middleware
+func (sh *strictHandler) CreateCommitment(w http.ResponseWriter, r *http.Request) {
+	var request CreateCommitmentRequestObject
+
+	var body CreateCommitmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateCommitment(ctx, request.(CreateCommitmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateCommitment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateCommitmentResponseObject); ok {
+		if err := validResponse.VisitCreateCommitmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetCountryCommitmentSummary operation middleware
+func (sh *strictHandler) GetCountryCommitmentSummary(w http.ResponseWriter, r *http.Request, alpha3 string, params GetCountryCommitmentSummaryParams) {
+	var request GetCountryCommitmentSummaryRequestObject
+
+	request.Alpha3 = alpha3
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCountryCommitmentSummary(ctx, request.(GetCountryCommitmentSummaryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCountryCommitmentSummary")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetCountryCommitmentSummaryResponseObject); ok {
+		if err := validResponse.VisitGetCountryCommitmentSummaryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetFollowUpCommitmentSummary operation middleware
+func (sh *strictHandler) GetFollowUpCommitmentSummary(w http.ResponseWriter, r *http.Request, params GetFollowUpCommitmentSummaryParams) {
+	var request GetFollowUpCommitmentSummaryRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetFollowUpCommitmentSummary(ctx, request.(GetFollowUpCommitmentSummaryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetFollowUpCommitmentSummary")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetFollowUpCommitmentSummaryResponseObject); ok {
+		if err := validResponse.VisitGetFollowUpCommitmentSummaryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetWorkstreamCommitmentSummary operation middleware
+func (sh *strictHandler) GetWorkstreamCommitmentSummary(w http.ResponseWriter, r *http.Request, params GetWorkstreamCommitmentSummaryParams) {
+	var request GetWorkstreamCommitmentSummaryRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetWorkstreamCommitmentSummary(ctx, request.(GetWorkstreamCommitmentSummaryRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetWorkstreamCommitmentSummary")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetWorkstreamCommitmentSummaryResponseObject); ok {
+		if err := validResponse.VisitGetWorkstreamCommitmentSummaryResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetCommitment operation middleware
+func (sh *strictHandler) GetCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID) {
+	var request GetCommitmentRequestObject
+
+	request.ID = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetCommitment(ctx, request.(GetCommitmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetCommitment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetCommitmentResponseObject); ok {
+		if err := validResponse.VisitGetCommitmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// UpdateCommitment operation middleware
+func (sh *strictHandler) UpdateCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params UpdateCommitmentParams) {
+	var request UpdateCommitmentRequestObject
+
+	request.ID = id
+	request.Params = params
+
+	var body UpdateCommitmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.UpdateCommitment(ctx, request.(UpdateCommitmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "UpdateCommitment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(UpdateCommitmentResponseObject); ok {
+		if err := validResponse.VisitUpdateCommitmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CorrectCommitment operation middleware
+func (sh *strictHandler) CorrectCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params CorrectCommitmentParams) {
+	var request CorrectCommitmentRequestObject
+
+	request.ID = id
+	request.Params = params
+
+	var body CorrectCommitmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CorrectCommitment(ctx, request.(CorrectCommitmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CorrectCommitment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CorrectCommitmentResponseObject); ok {
+		if err := validResponse.VisitCorrectCommitmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// PublishCommitment operation middleware
+func (sh *strictHandler) PublishCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params PublishCommitmentParams) {
+	var request PublishCommitmentRequestObject
+
+	request.ID = id
+	request.Params = params
+
+	var body PublishCommitmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.PublishCommitment(ctx, request.(PublishCommitmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "PublishCommitment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(PublishCommitmentResponseObject); ok {
+		if err := validResponse.VisitPublishCommitmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ReopenCommitment operation middleware
+func (sh *strictHandler) ReopenCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params ReopenCommitmentParams) {
+	var request ReopenCommitmentRequestObject
+
+	request.ID = id
+	request.Params = params
+
+	var body ReopenCommitmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ReopenCommitment(ctx, request.(ReopenCommitmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ReopenCommitment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ReopenCommitmentResponseObject); ok {
+		if err := validResponse.VisitReopenCommitmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListProgressReports operation middleware
+func (sh *strictHandler) ListProgressReports(w http.ResponseWriter, r *http.Request, id CommitmentID) {
+	var request ListProgressReportsRequestObject
+
+	request.ID = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListProgressReports(ctx, request.(ListProgressReportsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListProgressReports")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListProgressReportsResponseObject); ok {
+		if err := validResponse.VisitListProgressReportsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// CreateProgressReport operation middleware
+func (sh *strictHandler) CreateProgressReport(w http.ResponseWriter, r *http.Request, id CommitmentID) {
+	var request CreateProgressReportRequestObject
+
+	request.ID = id
+
+	var body CreateProgressReportJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+		return
+	}
+	request.Body = &body
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.CreateProgressReport(ctx, request.(CreateProgressReportRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "CreateProgressReport")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(CreateProgressReportResponseObject); ok {
+		if err := validResponse.VisitCreateProgressReportResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ListCommitmentRevisions operation middleware
+func (sh *strictHandler) ListCommitmentRevisions(w http.ResponseWriter, r *http.Request, id CommitmentID) {
+	var request ListCommitmentRevisionsRequestObject
+
+	request.ID = id
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ListCommitmentRevisions(ctx, request.(ListCommitmentRevisionsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ListCommitmentRevisions")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ListCommitmentRevisionsResponseObject); ok {
+		if err := validResponse.VisitListCommitmentRevisionsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// WithdrawCommitment operation middleware
+func (sh *strictHandler) WithdrawCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params WithdrawCommitmentParams) {
+	var request WithdrawCommitmentRequestObject
+
+	request.ID = id
+	request.Params = params
+
+	var body WithdrawCommitmentJSONRequestBody
+	if err := runtime.BindJSONBody(r, &body); err != nil {
+		if !errors.Is(err, io.EOF) {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+	} else {
+		request.Body = &body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.WithdrawCommitment(ctx, request.(WithdrawCommitmentRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "WithdrawCommitment")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(WithdrawCommitmentResponseObject); ok {
+		if err := validResponse.VisitWithdrawCommitmentResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

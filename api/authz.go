@@ -43,6 +43,8 @@ var (
 	read     = rule{access: civicspace.AccessPublic, object: readObject}
 	write    = func(a civicspace.Action) rule { return rule{civicspace.AccessAuthenticated, writeObject, a, true} }
 	listRule = rule{access: civicspace.AccessPublic, object: listObjects}
+	// keyW is a write whose record-level rule its handler applies.
+	keyW = rule{access: civicspace.AccessAuthenticated, audit: true}
 )
 
 // operationRules is the access rule of every operation in openapi.yaml, by
@@ -92,6 +94,26 @@ var operationRules = map[string]rule{
 	"uploadPolicyPack": adminW,
 	"listPolicyPacks":  admin,
 	"getPolicyPack":    admin,
+
+	// Commitments: everyone reads what is published; which commitment a
+	// caller may read or change is decided by the handlers
+	// (api/commitments.go) with the commitment rules of package
+	// civicspace: assessors draft and report their governments',
+	// reviewers publish, watchdogs file independent reviews.
+	"listCommitments":                public,
+	"getCommitment":                  public,
+	"listCommitmentRevisions":        public,
+	"listProgressReports":            public,
+	"getCountryCommitmentSummary":    public,
+	"getWorkstreamCommitmentSummary": public,
+	"getFollowUpCommitmentSummary":   public,
+	"createCommitment":               keyW,
+	"updateCommitment":               keyW,
+	"publishCommitment":              keyW,
+	"correctCommitment":              keyW,
+	"withdrawCommitment":             keyW,
+	"reopenCommitment":               keyW,
+	"createProgressReport":           keyW,
 
 	// Operations: probes and documentation are public; metrics tell about
 	// traffic, for the operator's scraper (an admin key).
@@ -346,6 +368,21 @@ func auditTarget(r *http.Request, resp any) (string, map[string]any) {
 		record(v.Body)
 	case ReopenAssessment200JSONResponse:
 		record(v.Body)
+	case CreateCommitment201JSONResponse:
+		target = v.Body.ID
+		details["version"], details["status"] = v.Body.Version, v.Body.Status
+	case UpdateCommitment200JSONResponse:
+		details["version"], details["status"] = v.Body.Version, v.Body.Status
+	case PublishCommitment200JSONResponse:
+		details["version"], details["status"] = v.Body.Version, v.Body.Status
+	case CorrectCommitment200JSONResponse:
+		details["version"], details["status"] = v.Body.Version, v.Body.Status
+	case WithdrawCommitment200JSONResponse:
+		details["version"], details["status"] = v.Body.Version, v.Body.Status
+	case ReopenCommitment200JSONResponse:
+		details["version"], details["status"] = v.Body.Version, v.Body.Status
+	case CreateProgressReport201JSONResponse:
+		details["seq"], details["level"], details["reporter"] = v.Report.Seq, v.Report.Level, v.Report.Reporter.Kind
 	case CreateKey201JSONResponse:
 		target = v.Key.ID
 		details["role"], details["subjects"], details["organisation"] = v.Key.Role, v.Key.Subjects, v.Key.Organisation

@@ -51,6 +51,14 @@ var roleMatrix = map[string]string{
 	"createKey":         adminOnly, "listKeys": adminOnly, "revokeKey": adminOnly, "listAudit": adminOnly,
 	"uploadPolicyPack": adminOnly, "listPolicyPacks": adminOnly, "getPolicyPack": adminOnly,
 
+	// Commitments: the target is a draft commitment of NOR.
+	"listCommitments": allOK, "getCountryCommitmentSummary": allOK,
+	"getWorkstreamCommitmentSummary": allOK, "getFollowUpCommitmentSummary": allOK,
+	"getCommitment": ownerRead, "listCommitmentRevisions": ownerRead, "listProgressReports": ownerRead,
+	"createCommitment": createSelf, "updateCommitment": assessorW, "createProgressReport": assessorW,
+	"publishCommitment": reviewerW, "correctCommitment": reviewerW, "withdrawCommitment": reviewerW,
+	"reopenCommitment": reviewerW,
+
 	"getHealth": allOK, "getReadiness": allOK, "getMetrics": adminOnly,
 	"getOpenAPI": allOK, "getDocs": allOK, "getDocsAsset": allOK,
 }
@@ -76,6 +84,9 @@ func TestRoleMatrix(t *testing.T) {
 		require.Equal(t, http.StatusCreated, pack.StatusCode, "%s", pack.body)
 		fw := cat.Frameworks()[0]
 		a := fullAssessment(cat, "NOR")
+		commitment := visaCommitment("NOR")
+		// The government's report, as NOR's assessor (its organisation).
+		govtReport := progressReport(civicspace.ReporterGovernment, "Ministry of Justice of NOR", civicspace.CompletionLimited, "2024-09-01")
 
 		var ops []string
 		for path, item := range e.spec.Paths.Map() {
@@ -90,6 +101,11 @@ func TestRoleMatrix(t *testing.T) {
 					t.Run(op.OperationID+"/"+caller, func(t *testing.T) {
 						rec, _, err := e.svc.CreateAssessment(context.Background(), a, "setup")
 						require.NoError(t, err)
+						if strings.HasPrefix(path, "/v1/commitments/{id}") {
+							v, err := e.svc.CreateCommitment(context.Background(), commitment, "setup")
+							require.NoError(t, err)
+							rec.ID = v.Record.ID
+						}
 						throwaway := e.newKey(civicspace.KeySpec{Role: civicspace.RoleAdmin})
 						keyID, _ := civicspace.ParseAPIKey(throwaway)
 						p := strings.NewReplacer(
@@ -115,6 +131,10 @@ func TestRoleMatrix(t *testing.T) {
 						switch op.OperationID {
 						case "createAssessment", "updateAssessment", "scoreAssessment", "validateAssessment":
 							body = a
+						case "createCommitment", "updateCommitment":
+							body = commitment
+						case "createProgressReport":
+							body = govtReport
 						case "createKey":
 							body = map[string]any{"role": "admin"}
 						case "uploadPolicyPack":

@@ -209,7 +209,9 @@ func (m recordingMux) HandleFunc(pattern string, handler func(http.ResponseWrite
 // (promhttp, Swagger UI's file server), which needs the request.
 func keepRequest(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
 	switch operationID {
-	case "GetMetrics", "GetDocs", "GetDocsAsset":
+	case "GetMetrics", "GetDocs", "GetDocsAsset",
+		// The commitment summaries follow the Accept header.
+		"GetCountryCommitmentSummary", "GetWorkstreamCommitmentSummary", "GetFollowUpCommitmentSummary":
 		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 			return f(context.WithValue(ctx, requestKey, r), w, r, request)
 		}

@@ -77,6 +77,57 @@ func (s *Service) Commitment(ctx context.Context, id string) (*CommitmentView, e
 	return s.view(ctx, cs, rec)
 }
 
+// CommitmentRecord returns the current state of a commitment alone,
+// without computing its view: what authorization decisions need.
+func (s *Service) CommitmentRecord(ctx context.Context, id string) (*CommitmentRecord, error) {
+	cs, err := s.commitments()
+	if err != nil {
+		return nil, err
+	}
+	return cs.Commitment(ctx, id)
+}
+
+// PublishedCommitmentRecord returns rec as readers without rights on its
+// drafts see it: its published revision as the current state (ENOTFOUND
+// when it has none).
+func (s *Service) PublishedCommitmentRecord(ctx context.Context, rec *CommitmentRecord) (*CommitmentRecord, error) {
+	switch rec.PublishedVersion {
+	case 0:
+		return nil, Errorf(ENOTFOUND, "commitment %q not found", rec.ID)
+	case rec.Version:
+		return rec, nil
+	}
+	cs, err := s.commitments()
+	if err != nil {
+		return nil, err
+	}
+	rev, err := cs.CommitmentRevision(ctx, rec.ID, rec.PublishedVersion)
+	if err != nil {
+		return nil, err
+	}
+	pub := *rec
+	pub.Version, pub.Status, pub.Commitment = rev.Version, Published, rev.Commitment
+	pub.UpdatedAt, pub.UpdatedBy = rev.At, rev.Actor
+	return &pub, nil
+}
+
+// PublishedCommitment returns the view of a commitment's published
+// revision, as readers without rights on its drafts see it.
+func (s *Service) PublishedCommitment(ctx context.Context, id string) (*CommitmentView, error) {
+	cs, err := s.commitments()
+	if err != nil {
+		return nil, err
+	}
+	rec, err := cs.Commitment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	if rec, err = s.PublishedCommitmentRecord(ctx, rec); err != nil {
+		return nil, err
+	}
+	return s.view(ctx, cs, rec)
+}
+
 // ListCommitments returns one page of commitments.
 func (s *Service) ListCommitments(ctx context.Context, f CommitmentFilter) (*CommitmentPage, error) {
 	cs, err := s.commitments()

@@ -74,6 +74,9 @@ func TestServiceCommitmentLifecycle(t *testing.T) {
 	_, err = svc.TransitionCommitment(ctx, id, 2, civicspace.ActionPublish, "rita", "")
 	requireCode(t, civicspace.ECONFLICT, err)
 
+	_, err = svc.PublishedCommitment(ctx, id)
+	requireCode(t, civicspace.ENOTFOUND, err)
+
 	// No report on a draft.
 	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionLimited, "2024-06-01"), "gov")
 	requireCode(t, civicspace.ESTATE, err)
@@ -145,6 +148,12 @@ func TestServiceCommitmentLifecycle(t *testing.T) {
 	v, err = svc.UpdateCommitment(ctx, id, v.Record.Version, fewer, "alice", "")
 	require.NoError(t, err)
 	require.Len(t, v.Progress.Milestones, 2, "progress stays on the published revision")
+	pub, err := svc.PublishedCommitment(ctx, id)
+	require.NoError(t, err)
+	require.Equal(t, civicspace.Published, pub.Record.Status, "readers see the publication, not the correction")
+	require.Equal(t, 3, pub.Record.Version)
+	require.Len(t, pub.Record.Commitment.Milestones, 2)
+	require.Equal(t, "rita", pub.Record.UpdatedBy)
 	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2025-07-01", "law-passed"), "gov")
 	require.NoError(t, err)
 	v, err = svc.TransitionCommitment(ctx, id, v.Record.Version, civicspace.ActionPublish, "rita", "")

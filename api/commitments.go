@@ -1,0 +1,471 @@
+package api
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/report"
+)
+
+// The commitment operations. Who may call each is in operationRules
+// (authz.go); which commitment a caller may see or change is decided here
+// by the record-level rules of package civicspace (AuthorizeCommitmentRead,
+// AuthorizeCommitmentWrite, AuthorizeProgressReport), as the assessment
+// rules are by authorizeObject.
+//
+// The generated types and the domain types of commitments describe the
+// same JSON documents, so they are mapped through their JSON form (one
+// function, jsonConvert); TestCommitmentSchemasMatchDomainTypes keeps the
+// two in step.
+
+// jsonConvert maps v to the type with the same JSON form.
+func jsonConvert[T any](v any) (T, error) {
+	var out T
+	b, err := json.Marshal(v)
+	if err == nil {
+		err = json.Unmarshal(b, &out)
+	}
+	if err != nil {
+		return out, civicspace.WrapError(civicspace.EINTERNAL, err, "%T cannot be mapped to %T", v, out)
+	}
+	return out, nil
+}
+
+func commitmentFromAPI(in *Commitment) (*civicspace.Commitment, error) {
+	c, err := jsonConvert[civicspace.Commitment](in)
+	return &c, err
+}
+
+func commitmentViewToAPI(v *civicspace.CommitmentView) (CommitmentRecord, error) {
+	return jsonConvert[CommitmentRecord](struct {
+		*civicspace.CommitmentRecord
+		Problems []civicspace.Problem           `json:"problems"`
+		Warnings []civicspace.AimWarning        `json:"warnings"`
+		Progress *civicspace.CommitmentProgress `json:"progress"`
+	}{v.Record, nonNil(v.Problems), nonNil(v.Warnings), v.Progress})
+}
+
+func commitmentLocation(id string) string { return "/v1/commitments/" + url.PathEscape(id) }
+
+// commitmentView returns commitment id as p may see it: all of it to its
+// owners, its published revision to everyone else (ENOTFOUND without one).
+func (s *Server) commitmentView(ctx context.Context, id string) (*civicspace.CommitmentView, error) {
+	p := civicspace.PrincipalFromContext(ctx)
+	rec, err := s.svc.CommitmentRecord(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	full, err := civicspace.AuthorizeCommitmentRead(p, rec)
+	if err != nil {
+		return nil, err
+	}
+	if full {
+		return s.svc.Commitment(ctx, id)
+	}
+	return s.svc.PublishedCommitment(ctx, id)
+}
+
+// CreateCommitment stores a new draft commitment.
+func (s *Server) CreateCommitment(ctx context.Context, req CreateCommitmentRequestObject) (CreateCommitmentResponseObject, error) {
+	c, err := commitmentFromAPI(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if err := civicspace.AuthorizeCommitmentWrite(civicspace.PrincipalFromContext(ctx), civicspace.ActionCreate, nil, c); err != nil {
+		return nil, err
+	}
+	v, err := s.svc.CreateCommitment(ctx, c, actor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	body, err := commitmentViewToAPI(v)
+	if err != nil {
+		return nil, err
+	}
+	return CreateCommitment201JSONResponse{Body: body, Headers: CreateCommitment201ResponseHeaders{
+		ETag: etag(v.Record.ID, v.Record.Version), Location: commitmentLocation(v.Record.ID)}}, nil
+}
+
+// ListCommitments answers one page of the commitments the caller may see.
+func (s *Server) ListCommitments(ctx context.Context, req ListCommitmentsRequestObject) (ListCommitmentsResponseObject, error) {
+	p := civicspace.PrincipalFromContext(ctx)
+	params := req.Params
+	page, err := s.svc.ListCommitments(ctx, civicspace.CommitmentListScope(p, civicspace.CommitmentFilter{
+		Country:    params.Country,
+		Workstream: params.Workstream,
+		FollowUp:   params.FollowUp,
+		Status:     civicspace.AssessmentStatus(params.Status),
+		PageSize:   civicspace.ClampPageSize(params.PageSize),
+		PageToken:  params.PageToken,
+	}))
+	if err != nil {
+		return nil, err
+	}
+	out := ListCommitments200JSONResponse{Body: CommitmentList{Commitments: make([]CommitmentListItem, 0, len(page.Records))}}
+	for _, rec := range page.Records {
+		full, err := civicspace.AuthorizeCommitmentRead(p, rec)
+		if err != nil {
+			continue
+		}
+		if !full {
+			if rec, err = s.svc.PublishedCommitmentRecord(ctx, rec); err != nil {
+				return nil, err
+			}
+		}
+		out.Body.Commitments = append(out.Body.Commitments, commitmentListItem(rec))
+	}
+	if page.NextPageToken != "" {
+		out.Body.NextPageToken = page.NextPageToken
+		q := url.Values{}
+		for k, v := range map[string]string{"country": params.Country, "workstream": params.Workstream, "follow_up": params.FollowUp, "status": string(params.Status)} {
+			if v != "" {
+				q.Set(k, v)
+			}
+		}
+		if params.PageSize != 0 {
+			q.Set("page_size", strconv.Itoa(params.PageSize))
+		}
+		q.Set("page_token", page.NextPageToken)
+		link := "</v1/commitments?" + q.Encode() + `>; rel="next"`
+		out.Headers.Link = &link
+	}
+	return out, nil
+}
+
+func commitmentListItem(rec *civicspace.CommitmentRecord) CommitmentListItem {
+	c := &rec.Commitment
+	title := c.Title
+	if title == "" {
+		title = c.Text
+		if r := []rune(title); len(r) > 80 {
+			title = string(r[:79]) + "…"
+		}
+	}
+	return CommitmentListItem{
+		ID: rec.ID, Version: rec.Version, Status: CommitmentStatus(rec.Status), PublishedVersion: rec.PublishedVersion,
+		Title: title, Countries: nonNil(slices.Clone(c.Subject.Countries)), FollowUp: c.FollowUp,
+		Occasion:        Occasion{Kind: OccasionKind(c.Occasion.Kind), Name: c.Occasion.Name, WorkstreamID: c.Occasion.WorkstreamID, Date: c.Occasion.Date},
+		Recommendations: nonNil(slices.Clone(c.Recommendations)),
+		CreatedAt:       rec.CreatedAt, UpdatedAt: rec.UpdatedAt,
+	}
+}
+
+// GetCommitment answers a commitment with its problems, warnings and
+// progress.
+func (s *Server) GetCommitment(ctx context.Context, req GetCommitmentRequestObject) (GetCommitmentResponseObject, error) {
+	v, err := s.commitmentView(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	body, err := commitmentViewToAPI(v)
+	if err != nil {
+		return nil, err
+	}
+	return GetCommitment200JSONResponse{Body: body, Headers: GetCommitment200ResponseHeaders{ETag: etag(v.Record.ID, v.Record.Version)}}, nil
+}
+
+// authorizeCommitmentWrite reads commitment id and checks p may take
+// action on it (with content, for an update).
+func (s *Server) authorizeCommitmentWrite(ctx context.Context, id string, action civicspace.Action, content *civicspace.Commitment) error {
+	p := civicspace.PrincipalFromContext(ctx)
+	rec, err := s.svc.CommitmentRecord(ctx, id)
+	if err != nil {
+		return err
+	}
+	return civicspace.AuthorizeCommitmentWrite(p, action, rec, content)
+}
+
+// UpdateCommitment replaces a draft commitment's content.
+func (s *Server) UpdateCommitment(ctx context.Context, req UpdateCommitmentRequestObject) (UpdateCommitmentResponseObject, error) {
+	c, err := commitmentFromAPI(req.Body)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.authorizeCommitmentWrite(ctx, req.ID, civicspace.ActionUpdate, c); err != nil {
+		return nil, err
+	}
+	version, err := s.commitmentIfMatch(ctx, req.ID, req.Params.IfMatch)
+	if err != nil {
+		return nil, err
+	}
+	v, err := s.svc.UpdateCommitment(ctx, req.ID, version, c, actor(ctx), "")
+	if err != nil {
+		return nil, err
+	}
+	body, err := commitmentViewToAPI(v)
+	if err != nil {
+		return nil, err
+	}
+	return UpdateCommitment200JSONResponse{Body: body, Headers: UpdateCommitment200ResponseHeaders{ETag: etag(v.Record.ID, v.Record.Version)}}, nil
+}
+
+// transitionCommitment makes a lifecycle move for one of the transition
+// operations.
+func (s *Server) transitionCommitment(ctx context.Context, id, ifMatch string, body *TransitionRequest, action civicspace.Action) (CommitmentTransitionedJSONResponse, error) {
+	var out CommitmentTransitionedJSONResponse
+	if err := s.authorizeCommitmentWrite(ctx, id, action, nil); err != nil {
+		return out, err
+	}
+	version, err := s.commitmentIfMatch(ctx, id, ifMatch)
+	if err != nil {
+		return out, err
+	}
+	var note string
+	if body != nil {
+		note = body.Note
+	}
+	v, err := s.svc.TransitionCommitment(ctx, id, version, action, actor(ctx), note)
+	if err != nil {
+		return out, err
+	}
+	if out.Body, err = commitmentViewToAPI(v); err != nil {
+		return out, err
+	}
+	out.Headers.ETag = etag(v.Record.ID, v.Record.Version)
+	return out, nil
+}
+
+// PublishCommitment publishes a draft commitment.
+func (s *Server) PublishCommitment(ctx context.Context, req PublishCommitmentRequestObject) (PublishCommitmentResponseObject, error) {
+	r, err := s.transitionCommitment(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionPublish)
+	if err != nil {
+		return nil, err
+	}
+	return PublishCommitment200JSONResponse{r}, nil
+}
+
+// CorrectCommitment opens a published commitment for correction.
+func (s *Server) CorrectCommitment(ctx context.Context, req CorrectCommitmentRequestObject) (CorrectCommitmentResponseObject, error) {
+	r, err := s.transitionCommitment(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionCorrect)
+	if err != nil {
+		return nil, err
+	}
+	return CorrectCommitment200JSONResponse{r}, nil
+}
+
+// WithdrawCommitment withdraws a published commitment.
+func (s *Server) WithdrawCommitment(ctx context.Context, req WithdrawCommitmentRequestObject) (WithdrawCommitmentResponseObject, error) {
+	r, err := s.transitionCommitment(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionWithdraw)
+	if err != nil {
+		return nil, err
+	}
+	return WithdrawCommitment200JSONResponse{r}, nil
+}
+
+// ReopenCommitment reopens a withdrawn commitment.
+func (s *Server) ReopenCommitment(ctx context.Context, req ReopenCommitmentRequestObject) (ReopenCommitmentResponseObject, error) {
+	r, err := s.transitionCommitment(ctx, req.ID, req.Params.IfMatch, req.Body, civicspace.ActionReopen)
+	if err != nil {
+		return nil, err
+	}
+	return ReopenCommitment200JSONResponse{r}, nil
+}
+
+// ListCommitmentRevisions answers a commitment's revisions: all of them to
+// its owners, the published ones to everyone else.
+func (s *Server) ListCommitmentRevisions(ctx context.Context, req ListCommitmentRevisionsRequestObject) (ListCommitmentRevisionsResponseObject, error) {
+	p := civicspace.PrincipalFromContext(ctx)
+	rec, err := s.svc.CommitmentRecord(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := civicspace.AuthorizeCommitmentRead(p, rec); err != nil {
+		return nil, err
+	}
+	revs, err := s.svc.CommitmentRevisions(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	out := ListCommitmentRevisions200JSONResponse{Revisions: []CommitmentRevisionSummary{}}
+	for _, rev := range revs {
+		if !civicspace.CanReadCommitmentRevision(p, rec, rev) {
+			continue
+		}
+		out.Revisions = append(out.Revisions, CommitmentRevisionSummary{
+			CommitmentID: rev.CommitmentID, Version: rev.Version, Status: CommitmentStatus(rev.Status),
+			Action: CommitmentRevisionSummaryAction(rev.Action), Actor: rev.Actor, At: rev.At, Note: rev.Note,
+			Changes: nonNil(rev.Changes),
+		})
+	}
+	return out, nil
+}
+
+// CreateProgressReport files a progress report on a commitment.
+func (s *Server) CreateProgressReport(ctx context.Context, req CreateProgressReportRequestObject) (CreateProgressReportResponseObject, error) {
+	r, err := jsonConvert[civicspace.ProgressReport](req.Body)
+	if err != nil {
+		return nil, err
+	}
+	rec, err := s.svc.CommitmentRecord(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := civicspace.AuthorizeProgressReport(civicspace.PrincipalFromContext(ctx), rec, &r); err != nil {
+		return nil, err
+	}
+	stored, progress, err := s.svc.AddProgressReport(ctx, req.ID, &r, actor(ctx))
+	if err != nil {
+		return nil, err
+	}
+	return jsonConvert[CreateProgressReport201JSONResponse](map[string]any{"report": stored, "progress": progress})
+}
+
+// ListProgressReports answers a commitment's reports and its progress.
+func (s *Server) ListProgressReports(ctx context.Context, req ListProgressReportsRequestObject) (ListProgressReportsResponseObject, error) {
+	rec, err := s.svc.CommitmentRecord(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := civicspace.AuthorizeCommitmentRead(civicspace.PrincipalFromContext(ctx), rec); err != nil {
+		return nil, err
+	}
+	reports, progress, err := s.svc.ProgressReports(ctx, req.ID)
+	if err != nil {
+		return nil, err
+	}
+	return jsonConvert[ListProgressReports200JSONResponse](map[string]any{"reports": nonNil(reports), "progress": progress})
+}
+
+// ---- summaries ----
+
+// summaryResponse is a commitment summary in the format the request
+// asked for. It is written by report.WriteCommitmentSummary from the
+// domain value, whose JSON form the spec describes, so that the JSON and
+// the CSV come from one place.
+type summaryResponse struct {
+	format report.Format
+	body   []byte
+}
+
+func (sr summaryResponse) write(w http.ResponseWriter) error {
+	h := w.Header()
+	h.Set("Content-Type", sr.format.ContentType())
+	// The format may follow the Accept header: caches must key on it.
+	h.Set("Vary", "Accept")
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(sr.body)
+	return err
+}
+
+func (sr summaryResponse) VisitGetCountryCommitmentSummaryResponse(w http.ResponseWriter) error {
+	return sr.write(w)
+}
+
+func (sr summaryResponse) VisitGetWorkstreamCommitmentSummaryResponse(w http.ResponseWriter) error {
+	return sr.write(w)
+}
+
+func (sr summaryResponse) VisitGetFollowUpCommitmentSummaryResponse(w http.ResponseWriter) error {
+	return sr.write(w)
+}
+
+// summaryFormat is the format of a summary: the format parameter, else
+// what the Accept header prefers (JSON for none), else a 406.
+func summaryFormat(ctx context.Context, param SummaryFormat) (report.Format, error) {
+	if param != "" {
+		return report.ParseFormat(string(param))
+	}
+	var accept string
+	if r, ok := ctx.Value(requestKey).(*http.Request); ok {
+		accept = strings.Join(r.Header.Values("Accept"), ", ")
+	}
+	f, ok := report.Negotiate(accept, report.JSON, report.CSV)
+	if !ok {
+		return "", &httpError{status: http.StatusNotAcceptable, code: civicspace.EINVALID,
+			detail: "this resource is served as application/json or text/csv, not " + accept}
+	}
+	return f, nil
+}
+
+// summary renders v in the format the request asks for.
+func summary(ctx context.Context, param SummaryFormat, v any) (summaryResponse, error) {
+	f, err := summaryFormat(ctx, param)
+	if err != nil {
+		return summaryResponse{}, err
+	}
+	var b bytes.Buffer
+	if err := report.WriteCommitmentSummary(&b, f, v); err != nil {
+		return summaryResponse{}, err
+	}
+	return summaryResponse{format: f, body: b.Bytes()}, nil
+}
+
+// GetCountryCommitmentSummary answers where a country's commitments stand.
+func (s *Server) GetCountryCommitmentSummary(ctx context.Context, req GetCountryCommitmentSummaryRequestObject) (GetCountryCommitmentSummaryResponseObject, error) {
+	v, err := s.svc.CountryCommitmentSummary(ctx, req.Alpha3)
+	if err != nil {
+		return nil, err
+	}
+	return summary(ctx, req.Params.Format, v)
+}
+
+// GetWorkstreamCommitmentSummary answers the commitments by workstream.
+func (s *Server) GetWorkstreamCommitmentSummary(ctx context.Context, req GetWorkstreamCommitmentSummaryRequestObject) (GetWorkstreamCommitmentSummaryResponseObject, error) {
+	v, err := s.svc.WorkstreamCommitmentSummary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return summary(ctx, req.Params.Format, v)
+}
+
+// GetFollowUpCommitmentSummary answers the commitments by follow-up
+// process.
+func (s *Server) GetFollowUpCommitmentSummary(ctx context.Context, req GetFollowUpCommitmentSummaryRequestObject) (GetFollowUpCommitmentSummaryResponseObject, error) {
+	v, err := s.svc.FollowUpCommitmentSummary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return summary(ctx, req.Params.Format, v)
+}
+
+// commitmentIfMatch returns the version a change of commitment id is based
+// on, from the If-Match header, with the rules of ifMatch: 428 without it,
+// 412 when none of its strong entity tags is the commitment's current one.
+func (s *Server) commitmentIfMatch(ctx context.Context, id, header string) (int, error) {
+	header = strings.TrimSpace(header)
+	if header == "" {
+		return 0, &httpError{status: http.StatusPreconditionRequired, code: civicspace.EINVALID,
+			detail: "send the ETag of the revision you read in an If-Match header"}
+	}
+	var versions []int
+	wildcard := false
+	for _, tag := range strings.Split(header, ",") {
+		tag = strings.TrimSpace(tag)
+		switch {
+		case tag == "*":
+			wildcard = true
+		case strings.HasPrefix(tag, "W/"):
+			// A weak tag never matches in If-Match (strong comparison).
+		case len(tag) >= 2 && tag[0] == '"' && tag[len(tag)-1] == '"':
+			if v, ok := parseETag(id, tag); ok {
+				versions = append(versions, v)
+			}
+		default:
+			return 0, &httpError{status: http.StatusBadRequest, code: civicspace.EINVALID,
+				detail:   "the If-Match header is not a list of entity tags",
+				problems: []civicspace.Problem{{Pointer: "/header/If-Match", Detail: "give the ETag as sent, in double quotes: " + etag(id, 1)}}}
+		}
+	}
+	if len(versions) == 1 && !wildcard {
+		return versions[0], nil // the store checks it is current
+	}
+	if !wildcard && len(versions) == 0 {
+		return 0, &httpError{status: http.StatusPreconditionFailed, code: civicspace.ECONFLICT,
+			detail: "the If-Match ETag is not one of commitment " + id + "'s: read the commitment again"}
+	}
+	rec, err := s.svc.CommitmentRecord(ctx, id)
+	if err != nil {
+		return 0, err
+	}
+	if wildcard || slices.Contains(versions, rec.Version) {
+		return rec.Version, nil
+	}
+	return 0, civicspace.Errorf(civicspace.ECONFLICT, "commitment %s was changed; the current version is %d", id, rec.Version)
+}
