@@ -27,6 +27,10 @@ type config struct {
 	name      string
 	cacheSize int
 	countries *civicspace.Countries
+	// setup bounds NewScorer's one-off evaluations (the policy settings,
+	// the explanations); 0 means max(timeout, 10s). Uploaded packs set it
+	// lower (pack.go).
+	setup time.Duration
 }
 
 func newConfig(opts []Option) *config {

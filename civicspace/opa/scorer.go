@@ -106,7 +106,11 @@ func NewScorer(cat *civicspace.Catalog, opts ...Option) (*Scorer, error) {
 	if err != nil {
 		return nil, civicspace.WrapError(civicspace.EINVALID, err, "policy data cannot be encoded")
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), max(cfg.timeout, 10*time.Second))
+	setup := cfg.setup
+	if setup <= 0 {
+		setup = max(cfg.timeout, 10*time.Second)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), setup)
 	defer cancel()
 	prepare := func(query string) (rego.PreparedEvalQuery, error) {
 		pq, err := rego.New(
