@@ -139,4 +139,3 @@ func BenchmarkValidateRequest(b *testing.B) {
 		send(b, "POST", ts.URL+"/v1/validate", body, "", http.StatusOK)
 	}
 }
-
