@@ -423,6 +423,19 @@ func (q *query) add(cond string, args ...any) {
 	q.where = append(q.where, cond)
 }
 
+// anyOf adds "col is one of values" (values not empty). A single value is
+// compared with "=", not "= ANY": without column statistics PostgreSQL
+// costs an array condition as one index descent per element and leaves
+// it out of the index scan, reading every observation of a publication
+// to keep one (0.5 s instead of 50 ms for 2,000 ratings).
+func (q *query) anyOf(col string, values []string) {
+	if len(values) == 1 {
+		q.add(col+" = ?", values[0])
+		return
+	}
+	q.add(col+" = ANY(?)", values)
+}
+
 // param appends a parameter and returns its placeholder.
 func (q *query) param(arg any) string {
 	q.args = append(q.args, arg)

@@ -24,7 +24,7 @@ func latestPublished(q *query, f civicspace.PublishedFilter) string {
 	if len(f.Countries) > 0 {
 		// A country's subject key is its code: filtering on the key lets
 		// the index seek each country.
-		q.add("pub_subject_key = ANY(?)", f.Countries)
+		q.anyOf("pub_subject_key", f.Countries)
 		q.add("pub_country = pub_subject_key")
 	}
 	if f.Period != "" {
@@ -84,24 +84,24 @@ func (s *Store) Observations(ctx context.Context, f civicspace.PublishedFilter, 
 	on := &query{where: []string{"o.assessment_id = l.id", "o.version = l.published_version"}, args: q.args}
 	on.add("o.policy_digest = ?", policyDigest)
 	if len(levels) > 0 {
-		on.add("o.level = ANY(?)", levels)
+		on.anyOf("o.level", levels)
 	}
 	if len(f.Items) > 0 {
-		on.add("o.item_id = ANY(?)", f.Items)
+		on.anyOf("o.item_id", f.Items)
 	}
 	// One primary key range scan per publication, through LATERAL with
 	// OFFSET 0 so the planner cannot flatten it into a join: the planner
 	// underestimates how many observations a publication has (its
 	// (assessment_id, version) columns are correlated) and otherwise
 	// picks a hash join over every stored observation, five times slower
-	// here. Both sides come out ordered, so the final ORDER BY is an
-	// incremental sort.
+	// here. The publications come out ordered, so the final ORDER BY is
+	// an incremental sort.
 	rows, err := s.pool.Query(ctx, `WITH `+with+`
 		SELECT l.id, l.published_version, l.pub_country, l.pub_organisation, l.pub_period, l.pub_kind,
 			o.level, o.item_id, o.score, o.coverage, o.status
 		FROM latest l CROSS JOIN LATERAL (
 			SELECT o.level, o.item_id, o.score, o.coverage, o.status FROM score_observations o
-			WHERE `+on.sql()+` ORDER BY o.level, o.item_id OFFSET 0) o
+			WHERE `+on.sql()+` OFFSET 0) o
 		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind, o.level, o.item_id`, on.args...)
 	if err != nil {
 		return nil, dbError("observations", err)
