@@ -353,7 +353,20 @@ func (s *Service) publishedContent(ctx context.Context, cs CommitmentStore, rec 
 // view completes a record with its problems, warnings and progress.
 func (s *Service) view(ctx context.Context, cs CommitmentStore, rec *CommitmentRecord) (*CommitmentView, error) {
 	v := &CommitmentView{Record: rec, Problems: s.ValidateCommitment(&rec.Commitment)}
-	published, err := cs.PublishedCommitments(ctx, CommitmentFilter{})
+	// Only the aims that can count this commitment matter: those of its
+	// workstream (its commitments suffice) and, for a joint one, the joint
+	// commitments' (all of them are needed). A single country's commitment
+	// outside any workstream counts in no aim.
+	var (
+		published []*CommitmentRevision
+		err       error
+	)
+	switch c := &rec.Commitment; {
+	case c.Subject.Joint():
+		published, err = cs.PublishedCommitments(ctx, CommitmentFilter{})
+	case c.Occasion.WorkstreamID != "":
+		published, err = cs.PublishedCommitments(ctx, CommitmentFilter{Workstream: c.Occasion.WorkstreamID})
+	}
 	if err != nil {
 		return nil, err
 	}

@@ -68,3 +68,11 @@ func migrationNames(t *testing.T) []string {
 	require.NotEmpty(t, names)
 	return names // os.ReadDir sorts by name, and names start with the number
 }
+
+func BenchmarkPublishedCommitments(b *testing.B) {
+	storetest.BenchPublishedCommitments(b, func(b *testing.B) civicspace.CommitmentStore {
+		s := open(b)
+		b.Cleanup(func() { s.Close() })
+		return s
+	})
+}

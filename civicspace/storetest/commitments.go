@@ -623,3 +623,59 @@ func testConcurrentCommitmentUpdates(t *testing.T, s civicspace.CommitmentStore)
 	require.Equal(t, fmt.Sprintf("edit by writer %d", winners[0]), revs[1].Commitment.Title)
 	require.Equal(t, fmt.Sprintf("writer-%d", winners[0]), revs[1].Actor)
 }
+
+// BenchPublishedCommitments measures what every commitment summary, and
+// every commitment view's aim check, reads: all published commitments
+// and their reports. It seeds 400 published commitments of 40 countries,
+// a fifth of them joint, with two reports each.
+func BenchPublishedCommitments(b *testing.B, open func(b *testing.B) civicspace.CommitmentStore) {
+	s := open(b)
+	ctx := b.Context()
+	countries := benchCountries(40)
+	const n = 400
+	for i := range n {
+		c := CommitmentFixture(countries[i%len(countries)])
+		if i%5 == 0 {
+			c.Subject.Countries = append(c.Subject.Countries, countries[(i+1)%len(countries)])
+		}
+		rec, err := s.CreateCommitment(ctx, c, "bench")
+		if err == nil {
+			rec, err = s.TransitionCommitment(ctx, rec.ID, rec.Version, civicspace.ActionPublish, "bench", "")
+		}
+		for _, r := range []*civicspace.ProgressReport{
+			ReportFixture(civicspace.ReporterGovernment, civicspace.CompletionSubstantial, "2024-06-01"),
+			ReportFixture(civicspace.ReporterIndependent, civicspace.CompletionLimited, "2024-07-01"),
+		} {
+			if err == nil {
+				_, err = s.AddProgressReport(ctx, rec.ID, r, "bench")
+			}
+		}
+		if err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.Run("all", func(b *testing.B) {
+		for b.Loop() {
+			revs, err := s.PublishedCommitments(ctx, civicspace.CommitmentFilter{})
+			if err != nil || len(revs) != n {
+				b.Fatal(len(revs), err)
+			}
+			ids := make([]string, len(revs))
+			for i, r := range revs {
+				ids[i] = r.CommitmentID
+			}
+			reports, err := s.ProgressReports(ctx, ids...)
+			if err != nil || len(reports) != 2*n {
+				b.Fatal(len(reports), err)
+			}
+		}
+	})
+	b.Run("country", func(b *testing.B) {
+		for b.Loop() {
+			revs, err := s.PublishedCommitments(ctx, civicspace.CommitmentFilter{Country: countries[7]})
+			if err != nil || len(revs) == 0 {
+				b.Fatal(len(revs), err)
+			}
+		}
+	})
+}
