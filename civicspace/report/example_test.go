@@ -39,8 +39,9 @@ func ExampleRankingCSV() {
 	// rating,,2025,shadow,,XAA,'-demo,,,,,missing,a3,1
 }
 
-// The same ranking as SDMX-CSV: REF_AREA is the M49 code, the rating is
-// the total (_T), and a user-assigned demo code keeps its alpha-3 code.
+// The same ranking as SDMX-CSV 2.0.0: REF_AREA is the M49 code, the
+// rating is the total (_T), and a user-assigned demo code keeps its alpha-3
+// code.
 func ExampleRankingSDMX() {
 	var b bytes.Buffer
 	if err := report.RankingSDMX(&b, exampleRanking()); err != nil {
@@ -48,16 +49,31 @@ func ExampleRankingSDMX() {
 	}
 	fmt.Print(lf(b.String()))
 	// Output:
+	// STRUCTURE,STRUCTURE_ID,ACTION,FREQ,REF_AREA,ASSESSMENT_KIND,FRAMEWORK,MEASURE,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,STATUS
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,578,SHADOW,_T,SCORE,2025,75,IX,A,narrowed
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,578,SHADOW,_T,COVERAGE,2025,85,PT,A,
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,578,SHADOW,_T,RANK,2025,1,NUMBER,A,
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,404,SHADOW,_T,SCORE,2025,30.5,IX,A,repressed
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,404,SHADOW,_T,COVERAGE,2025,80,PT,A,
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,404,SHADOW,_T,RANK,2025,2,NUMBER,A,
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,XAA,SHADOW,_T,SCORE,2025,,IX,O,missing
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,XAA,SHADOW,_T,COVERAGE,2025,,PT,O,
+	// dataflow,CIVICSPACE:DF_CIVIC_SPACE(1.0),I,A,XAA,SHADOW,_T,RANK,2025,,NUMBER,O,missing
+}
+
+// SDMX-CSV 1.0.0, for tools of the SDMX 2.1 generation: one DATAFLOW
+// column in place of STRUCTURE, STRUCTURE_ID and ACTION.
+func ExampleWithSDMXVersion1() {
+	var b bytes.Buffer
+	if err := report.Write(&b, report.SDMX1, exampleRanking()); err != nil {
+		panic(err)
+	}
+	lines := strings.Split(lf(b.String()), "\n")
+	fmt.Println(lines[0])
+	fmt.Println(lines[1])
+	// Output:
 	// DATAFLOW,FREQ,REF_AREA,ASSESSMENT_KIND,FRAMEWORK,MEASURE,TIME_PERIOD,OBS_VALUE,UNIT_MEASURE,OBS_STATUS,STATUS
 	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,578,SHADOW,_T,SCORE,2025,75,IX,A,narrowed
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,578,SHADOW,_T,COVERAGE,2025,85,PT,A,
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,578,SHADOW,_T,RANK,2025,1,NUMBER,A,
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,404,SHADOW,_T,SCORE,2025,30.5,IX,A,repressed
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,404,SHADOW,_T,COVERAGE,2025,80,PT,A,
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,404,SHADOW,_T,RANK,2025,2,NUMBER,A,
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,XAA,SHADOW,_T,SCORE,2025,,IX,O,missing
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,XAA,SHADOW,_T,COVERAGE,2025,,PT,O,
-	// CIVICSPACE:DF_CIVIC_SPACE(1.0),A,XAA,SHADOW,_T,RANK,2025,,NUMBER,O,missing
 }
 
 // Negotiate serves the format an Accept header prefers.

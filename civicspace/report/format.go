@@ -16,27 +16,29 @@ type Format string
 
 // The formats.
 const (
-	JSON Format = "json"
-	CSV  Format = "csv"
-	SDMX Format = "sdmx" // SDMX-CSV 1.0
-	SVG  Format = "svg"
+	JSON  Format = "json"
+	CSV   Format = "csv"
+	SDMX  Format = "sdmx"     // SDMX-CSV 2.0.0 (SDMX 3.0)
+	SDMX1 Format = "sdmx-1.0" // SDMX-CSV 1.0.0 (SDMX 2.1), as the UN SDG API serves it
+	SVG   Format = "svg"
 )
 
 // Formats lists every format, JSON (the default) first.
-var Formats = []Format{JSON, CSV, SDMX, SVG}
+var Formats = []Format{JSON, CSV, SDMX, SDMX1, SVG}
 
 // ParseFormat reads a format name as given to --format or ?format=
-// ("sdmx-csv" is accepted for SDMX). An unknown name is an EINVALID error.
+// ("sdmx-csv" and "sdmx-2.0" are accepted for SDMX). An unknown name is an
+// EINVALID error.
 func ParseFormat(s string) (Format, error) {
 	switch f := Format(strings.ToLower(strings.TrimSpace(s))); f {
 	case "":
 		return JSON, nil
-	case JSON, CSV, SDMX, SVG:
+	case JSON, CSV, SDMX, SDMX1, SVG:
 		return f, nil
-	case "sdmx-csv":
+	case "sdmx-csv", "sdmx-2.0":
 		return SDMX, nil
 	}
-	return "", civicspace.Errorf(civicspace.EINVALID, "unknown format %q: use json, csv, sdmx or svg", s)
+	return "", civicspace.Errorf(civicspace.EINVALID, "unknown format %q: use json, csv, sdmx, sdmx-1.0 or svg", s)
 }
 
 // The media types of the formats.
@@ -53,6 +55,8 @@ func (f Format) ContentType() string {
 	case CSV:
 		return MediaCSV + "; charset=utf-8; header=present"
 	case SDMX:
+		return MediaSDMX + "; version=2.0.0; charset=utf-8"
+	case SDMX1:
 		return MediaSDMX + "; version=1.0.0; charset=utf-8"
 	case SVG:
 		return MediaSVG
@@ -62,19 +66,28 @@ func (f Format) ContentType() string {
 
 // Extension is the usual file name extension of the format.
 func (f Format) Extension() string {
-	if f == SDMX {
+	if f == SDMX || f == SDMX1 {
 		return ".csv"
 	}
 	return "." + string(f)
 }
 
-func (f Format) mediaType() string {
-	mt, _, _ := mime.ParseMediaType(f.ContentType())
-	return mt
+// mediaType is the format's media type and the major version its version
+// parameter names ("2" for SDMX-CSV 2.0.0, "" without one).
+func (f Format) mediaType() (string, string) {
+	mt, params, _ := mime.ParseMediaType(f.ContentType())
+	return mt, majorVersion(params["version"])
+}
+
+func majorVersion(v string) string {
+	major, _, _ := strings.Cut(strings.TrimSpace(v), ".")
+	return major
 }
 
 // Negotiate picks the format an Accept header prefers among offered (the
-// first offered wins ties and answers an empty header or */*). It reports
+// first offered wins ties and answers an empty header or */*). A media range
+// with a version parameter, such as "application/vnd.sdmx.data+csv;
+// version=1.0.0", only matches a format of that major version. It reports
 // false when the header accepts none of them (HTTP 406).
 func Negotiate(accept string, offered ...Format) (Format, bool) {
 	if len(offered) == 0 {
@@ -99,8 +112,9 @@ func Negotiate(accept string, offered ...Format) (Format, bool) {
 			continue
 		}
 		for _, f := range offered {
-			spec := specificity(mt, f.mediaType())
-			if spec < 0 {
+			media, version := f.mediaType()
+			spec := specificity(mt, media)
+			if spec < 0 || (spec == 2 && params["version"] != "" && majorVersion(params["version"]) != version) {
 				continue
 			}
 			// Higher q wins, then the more specific range, then the
@@ -134,6 +148,7 @@ type Option func(*options)
 type options struct {
 	cat       *civicspace.Catalog
 	countries *civicspace.Countries
+	sdmx1     bool
 }
 
 // WithCatalog gives the catalog that names frameworks and groups in a
@@ -143,6 +158,11 @@ func WithCatalog(cat *civicspace.Catalog) Option { return func(o *options) { o.c
 // WithCountries gives the country table that maps subjects to M49 codes
 // and names; the default is civicspace.DefaultCountries().
 func WithCountries(c *civicspace.Countries) Option { return func(o *options) { o.countries = c } }
+
+// WithSDMXVersion1 makes the SDMX writers write SDMX-CSV 1.0.0 (a DATAFLOW
+// column first) instead of 2.0.0 (STRUCTURE, STRUCTURE_ID and ACTION
+// first). Write sets it for the SDMX1 format.
+func WithSDMXVersion1() Option { return func(o *options) { o.sdmx1 = true } }
 
 func newOptions(opts []Option) *options {
 	o := &options{}
@@ -159,9 +179,9 @@ func newOptions(opts []Option) *options {
 func FormatsFor(v any) []Format {
 	switch v.(type) {
 	case *civicspace.RankingResult, *civicspace.TrendResult:
-		return []Format{JSON, CSV, SDMX, SVG}
+		return []Format{JSON, CSV, SDMX, SDMX1, SVG}
 	case *civicspace.RegionResult, *civicspace.GapResult:
-		return []Format{JSON, CSV, SDMX}
+		return []Format{JSON, CSV, SDMX, SDMX1}
 	case *civicspace.Result:
 		return []Format{JSON, SVG}
 	}
@@ -181,6 +201,10 @@ func Write(w io.Writer, f Format, v any, opts ...Option) error {
 		enc.SetIndent("", "  ")
 		return enc.Encode(v)
 	}
+	if f == SDMX1 {
+		opts = append(opts, WithSDMXVersion1())
+		f = SDMX
+	}
 	o := newOptions(opts)
 	switch v := v.(type) {
 	case *civicspace.RankingResult:
@@ -188,7 +212,7 @@ func Write(w io.Writer, f Format, v any, opts ...Option) error {
 		case CSV:
 			return RankingCSV(w, v)
 		case SDMX:
-			return RankingSDMX(w, v)
+			return RankingSDMX(w, v, opts...)
 		}
 		return RankingChart(w, v)
 	case *civicspace.TrendResult:
@@ -196,19 +220,19 @@ func Write(w io.Writer, f Format, v any, opts ...Option) error {
 		case CSV:
 			return TrendCSV(w, v)
 		case SDMX:
-			return TrendSDMX(w, v, o.countries)
+			return TrendSDMX(w, v, o.countries, opts...)
 		}
 		return TrendChart(w, v, WithCountries(o.countries))
 	case *civicspace.RegionResult:
 		if f == CSV {
 			return RegionsCSV(w, v)
 		}
-		return RegionsSDMX(w, v)
+		return RegionsSDMX(w, v, opts...)
 	case *civicspace.GapResult:
 		if f == CSV {
 			return GapCSV(w, v)
 		}
-		return GapSDMX(w, v, o.countries)
+		return GapSDMX(w, v, o.countries, opts...)
 	case *civicspace.Result:
 		return Scorecard(w, v, o.cat, WithCountries(o.countries))
 	}

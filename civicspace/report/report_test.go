@@ -197,7 +197,8 @@ func TestSDMX(t *testing.T) {
 		{"gap-ken-2025", load[civicspace.GapResult](t, "gap-ken-2025"), (1 + 5 + 3 + 6) * 2},
 	}
 	h := report.SDMXHeader
-	require.Equal(t, []string{"DATAFLOW", "FREQ", "REF_AREA", "ASSESSMENT_KIND", "FRAMEWORK", "MEASURE", "TIME_PERIOD", "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "STATUS"}, h)
+	require.Equal(t, []string{"STRUCTURE", "STRUCTURE_ID", "ACTION", "FREQ", "REF_AREA", "ASSESSMENT_KIND", "FRAMEWORK", "MEASURE", "TIME_PERIOD", "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "STATUS"}, h)
+	require.Equal(t, append([]string{"DATAFLOW"}, h[3:]...), report.SDMX1Header)
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			out := render(t, report.SDMX, tt.v)
@@ -205,7 +206,9 @@ func TestSDMX(t *testing.T) {
 			require.Len(t, rows, tt.rows)
 			keys := map[string]bool{}
 			for _, r := range rows {
-				require.Equal(t, report.Dataflow, r[column(h, "DATAFLOW")])
+				require.Equal(t, "dataflow", r[column(h, "STRUCTURE")])
+				require.Equal(t, report.Dataflow, r[column(h, "STRUCTURE_ID")])
+				require.Equal(t, "I", r[column(h, "ACTION")])
 				require.Equal(t, "A", r[column(h, "FREQ")])
 				require.Regexp(t, `^([0-9]{3}|X[A-Z]{2}|_Z)$`, r[column(h, "REF_AREA")])
 				require.Contains(t, []string{"SELF", "SHADOW", "INDEPENDENT"}, r[column(h, "ASSESSMENT_KIND")])
@@ -214,11 +217,19 @@ func TestSDMX(t *testing.T) {
 					require.Equal(t, "O", r[column(h, "OBS_STATUS")], "a missing value is marked missing")
 				}
 				// The dimensions identify each observation.
-				key := strings.Join(r[1:7], "|")
+				key := strings.Join(r[column(h, "FREQ"):column(h, "TIME_PERIOD")+1], "|")
 				require.False(t, keys[key], "duplicate series key %s", key)
 				keys[key] = true
 			}
 			golden(t, tt.name+".golden.sdmx.csv", out)
+
+			// SDMX-CSV 1.0.0 holds the same observations behind one
+			// DATAFLOW column.
+			v1 := readCSV(t, render(t, report.SDMX1, tt.v), report.SDMX1Header)
+			require.Len(t, v1, len(rows))
+			for i, r := range v1 {
+				require.Equal(t, append([]string{report.Dataflow}, rows[i][3:]...), r)
+			}
 		})
 	}
 }
@@ -247,7 +258,7 @@ func TestSDMXCodes(t *testing.T) {
 		Items:   []civicspace.TrendItem{{Level: "rating", Title: "Civic space rating", Points: []civicspace.TrendPoint{{Period: "2025-01-01/2025-06-30", Score: civicspace.Float(60), Coverage: civicspace.Float(0.75)}}}},
 	}}}
 	trows := readCSV(t, render(t, report.SDMX, tr), h)
-	require.Equal(t, []string{report.Dataflow, "_O", "_Z", "INDEPENDENT", "_T", "SCORE", "2025-01-01/P181D", "60", "IX", "A", ""}, trows[0])
+	require.Equal(t, []string{"dataflow", report.Dataflow, "I", "_O", "_Z", "INDEPENDENT", "_T", "SCORE", "2025-01-01/P181D", "60", "IX", "A", ""}, trows[0])
 	require.Equal(t, "75", trows[1][column(h, "OBS_VALUE")], "coverage in percent")
 }
 
@@ -356,7 +367,7 @@ func TestWriteJSONIsTheStruct(t *testing.T) {
 }
 
 func TestParseFormat(t *testing.T) {
-	for in, want := range map[string]report.Format{"": report.JSON, "json": report.JSON, "CSV": report.CSV, "sdmx": report.SDMX, "sdmx-csv": report.SDMX, " svg ": report.SVG} {
+	for in, want := range map[string]report.Format{"": report.JSON, "json": report.JSON, "CSV": report.CSV, "sdmx": report.SDMX, "sdmx-csv": report.SDMX, "sdmx-2.0": report.SDMX, "SDMX-1.0": report.SDMX1, " svg ": report.SVG} {
 		got, err := report.ParseFormat(in)
 		require.NoError(t, err, in)
 		require.Equal(t, want, got, in)
@@ -375,7 +386,12 @@ func TestNegotiate(t *testing.T) {
 		{"", report.JSON, true},
 		{"*/*", report.JSON, true},
 		{"text/csv", report.CSV, true},
-		{"application/vnd.sdmx.data+csv; version=1.0.0", report.SDMX, true},
+		{"application/vnd.sdmx.data+csv", report.SDMX, true},
+		{"application/vnd.sdmx.data+csv; version=2.0.0", report.SDMX, true},
+		{"application/vnd.sdmx.data+csv;version=2.0", report.SDMX, true},
+		{"application/vnd.sdmx.data+csv; version=1.0.0", report.SDMX1, true},
+		{"application/vnd.sdmx.data+csv; version=1.0.0, application/json;q=0.5", report.SDMX1, true},
+		{"application/vnd.sdmx.data+csv; version=3.0.0", "", false},
 		{"image/svg+xml, application/json;q=0.5", report.SVG, true},
 		{"application/json;q=0.4, text/csv;q=0.9", report.CSV, true},
 		{"text/*", report.CSV, true},

@@ -7,11 +7,16 @@ import (
 	"github.com/civicspace/civicspace/civicspace"
 )
 
-// SDMX-CSV (version 1.0, as the UN SDG global dataflow serves it): the
-// DATAFLOW column first, then the dimensions, TIME_PERIOD, OBS_VALUE and
-// the attributes. The columns, and the codes they hold:
+// SDMX-CSV, version 2.0.0 (SDMX 3.0) by default: the STRUCTURE,
+// STRUCTURE_ID and ACTION columns first, then the dimensions, TIME_PERIOD,
+// OBS_VALUE and the attributes. Version 1.0.0 (SDMX 2.1, as the UN SDG
+// global dataflow serves it; WithSDMXVersion1) has one DATAFLOW column in
+// place of the first three. The columns, and the codes they hold:
 //
-//   - DATAFLOW: Dataflow, "CIVICSPACE:DF_CIVIC_SPACE(1.0)".
+//   - STRUCTURE: "dataflow"; STRUCTURE_ID (2.0.0) and DATAFLOW (1.0.0):
+//     Dataflow, "CIVICSPACE:DF_CIVIC_SPACE(1.0)"; ACTION: "I"
+//     (information: the file is an extract, not an instruction to replace
+//     or delete data).
 //   - FREQ: "A" (annual) for a calendar-year period, "_O" (other) for a
 //     date range.
 //   - REF_AREA: the UN M49 numeric code of the country ("404"), or of the
@@ -42,8 +47,15 @@ import (
 // Dataflow identifies the civic space dataflow in SDMX-CSV files.
 const Dataflow = "CIVICSPACE:DF_CIVIC_SPACE(1.0)"
 
-// SDMXHeader is the header row of every SDMX-CSV file this package writes.
-var SDMXHeader = []string{"DATAFLOW", "FREQ", "REF_AREA", "ASSESSMENT_KIND", "FRAMEWORK", "MEASURE", "TIME_PERIOD", "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "STATUS"}
+// sdmxColumns are the columns after the structure columns.
+var sdmxColumns = []string{"FREQ", "REF_AREA", "ASSESSMENT_KIND", "FRAMEWORK", "MEASURE", "TIME_PERIOD", "OBS_VALUE", "UNIT_MEASURE", "OBS_STATUS", "STATUS"}
+
+// SDMXHeader is the header row of every SDMX-CSV 2.0.0 file this package
+// writes; SDMX1Header that of SDMX-CSV 1.0.0.
+var (
+	SDMXHeader  = append([]string{"STRUCTURE", "STRUCTURE_ID", "ACTION"}, sdmxColumns...)
+	SDMX1Header = append([]string{"DATAFLOW"}, sdmxColumns...)
+)
 
 // The SDMX codes used.
 const (
@@ -57,9 +69,19 @@ const (
 	obsMissing        = "O"
 )
 
-type sdmxTable struct{ *table }
+// sdmxTable writes SDMX-CSV rows: each starts with the structure cells
+// of its version.
+type sdmxTable struct {
+	*table
+	prefix []cell
+}
 
-func newSDMX(w io.Writer) sdmxTable { return sdmxTable{newTable(w, SDMXHeader...)} }
+func newSDMX(w io.Writer, opts []Option) sdmxTable {
+	if newOptions(opts).sdmx1 {
+		return sdmxTable{newTable(w, SDMX1Header...), []cell{txt(Dataflow)}}
+	}
+	return sdmxTable{newTable(w, SDMXHeader...), []cell{txt("dataflow"), txt(Dataflow), txt("I")}}
+}
 
 // obs writes one observation. A nil value is written as missing.
 func (t sdmxTable) obs(period, area string, kind civicspace.Kind, item, measure string, value *float64, unit, obsStatus, status string) {
@@ -67,8 +89,8 @@ func (t sdmxTable) obs(period, area string, kind civicspace.Kind, item, measure 
 	if value == nil {
 		obsStatus = obsMissing
 	}
-	t.row(txt(Dataflow), txt(freq), txt(area), txt(sdmxKind(kind)), txt(item), txt(measure), txt(timePeriod),
-		num(value), txt(unit), txt(obsStatus), txt(status))
+	t.row(append(t.prefix[:len(t.prefix):len(t.prefix)], txt(freq), txt(area), txt(sdmxKind(kind)), txt(item), txt(measure), txt(timePeriod),
+		num(value), txt(unit), txt(obsStatus), txt(status))...)
 }
 
 // sdmxTime returns the FREQ and TIME_PERIOD of a period.
@@ -128,8 +150,8 @@ func percent(p *float64) *float64 {
 // RankingSDMX writes a ranking as SDMX-CSV: for each row its SCORE,
 // COVERAGE and RANK (missing when not ranked; OBS_STATUS U when flagged
 // for low coverage).
-func RankingSDMX(w io.Writer, r *civicspace.RankingResult) error {
-	t := newSDMX(w)
+func RankingSDMX(w io.Writer, r *civicspace.RankingResult, opts ...Option) error {
+	t := newSDMX(w, opts)
 	item := sdmxItem(r.Target)
 	for _, row := range r.Rows {
 		area := row.M49
@@ -158,8 +180,8 @@ func RankingSDMX(w io.Writer, r *civicspace.RankingResult) error {
 // TrendSDMX writes a trend as SDMX-CSV: for each item and period its SCORE,
 // COVERAGE and CHANGE. A period without an assessment is written with
 // missing values, not left out.
-func TrendSDMX(w io.Writer, tr *civicspace.TrendResult, countries *civicspace.Countries) error {
-	t := newSDMX(w)
+func TrendSDMX(w io.Writer, tr *civicspace.TrendResult, countries *civicspace.Countries, opts ...Option) error {
+	t := newSDMX(w, opts)
 	area := refArea(countries, tr.Subject)
 	for _, s := range tr.Series {
 		for _, it := range s.Items {
@@ -176,8 +198,8 @@ func TrendSDMX(w io.Writer, tr *civicspace.TrendResult, countries *civicspace.Co
 
 // RegionsSDMX writes region aggregates as SDMX-CSV, REF_AREA being the M49
 // code of the area: COUNT, MEDIAN, MEAN, MIN and MAX of each.
-func RegionsSDMX(w io.Writer, r *civicspace.RegionResult) error {
-	t := newSDMX(w)
+func RegionsSDMX(w io.Writer, r *civicspace.RegionResult, opts ...Option) error {
+	t := newSDMX(w, opts)
 	item := sdmxItem(r.Target)
 	for _, a := range r.Aggregates {
 		area := a.Code
@@ -197,8 +219,8 @@ func RegionsSDMX(w io.Writer, r *civicspace.RegionResult) error {
 // SDMX-CSV, each under the kind of the assessment it comes from: the
 // rating, every framework and group, the recommendations whose status
 // differs (SCORE), and the indicators they disagree on (POINTS).
-func GapSDMX(w io.Writer, g *civicspace.GapResult, countries *civicspace.Countries) error {
-	t := newSDMX(w)
+func GapSDMX(w io.Writer, g *civicspace.GapResult, countries *civicspace.Countries, opts ...Option) error {
+	t := newSDMX(w, opts)
 	area := refArea(countries, g.Country)
 	pair := func(item, measure, unit string, self, shadow *float64, selfStatus, shadowStatus string) {
 		t.obs(g.Period, area, g.Self.Kind, item, measure, self, unit, obsNormal, selfStatus)

@@ -225,7 +225,7 @@ score is listed last, flagged missing: no assessment is dropped. Without
 	o.addTarget(cmd)
 	o.addSelection(cmd, true)
 	o.addRegion(cmd)
-	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX, report.SVG)
+	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX, report.SDMX1, report.SVG)
 	return cmd
 }
 
@@ -253,7 +253,7 @@ series.`,
 	}
 	o.addTarget(cmd)
 	o.addSelection(cmd, false)
-	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX, report.SVG)
+	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX, report.SDMX1, report.SVG)
 	return cmd
 }
 
@@ -282,7 +282,7 @@ classify and user-assigned demo codes are aggregated as "not classified".`,
 	o.addTarget(cmd)
 	o.addSelection(cmd, true)
 	o.addRegion(cmd)
-	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX)
+	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX, report.SDMX1)
 	return cmd
 }
 
@@ -312,7 +312,7 @@ flags raised in one only. Differences are shadow minus self.`,
 	}
 	cmd.Flags().StringVar(&base, "base", string(civicspace.KindSelf), "kind of the assessment compared against")
 	cmd.Flags().StringVar(&against, "against", string(civicspace.KindShadow), "kind of the assessment compared: shadow or independent")
-	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX)
+	o.addCommon(cmd, report.JSON, report.JSON, report.CSV, report.SDMX, report.SDMX1)
 	return cmd
 }
 

@@ -128,6 +128,13 @@ func TestCompareCommands(t *testing.T) {
 		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 		require.NoError(t, err)
 		require.Equal(t, report.SDMXHeader, rows[0])
+		require.Equal(t, []string{"dataflow", report.Dataflow, "I", "A", "001", "SELF", "_T", "COUNT", "2025", "1", "NUMBER", "A", ""}, rows[1])
+
+		code, out, stderr = runCLI(t, "", "compare", "regions", "--db", db, "--period", "2025", "--format", "sdmx-1.0")
+		require.Equal(t, 0, code, stderr)
+		rows, err = csv.NewReader(strings.NewReader(out)).ReadAll()
+		require.NoError(t, err)
+		require.Equal(t, report.SDMX1Header, rows[0])
 		require.Equal(t, []string{report.Dataflow, "A", "001", "SELF", "_T", "COUNT", "2025", "1", "NUMBER", "A", ""}, rows[1])
 	})
 
