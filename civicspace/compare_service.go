@@ -13,7 +13,9 @@ import (
 // (Ranking, Trend, Regions, Gap). They read stored scores only; scores are
 // read under policyDigest, so every number compared was computed by the
 // same policy. A publication not yet scored under it (see
-// AssessmentStore.Unscored and "civicspace rescore") is not seen.
+// AssessmentStore.Unscored and "civicspace rescore") is a missing row in
+// rankings and counted as missing in region aggregates, when the store is a
+// PublicationLister; trends and gaps do not see it.
 
 // CompareRanking ranks countries on stored scores; see Ranking.
 func CompareRanking(ctx context.Context, store AssessmentStore, cat *Catalog, countries *Countries, policyDigest string, q RankingQuery) (*RankingResult, error) {
@@ -35,6 +37,9 @@ func CompareRanking(ctx context.Context, store AssessmentStore, cat *Catalog, co
 	f.Items = itemsFor(t)
 	obs, err := store.Observations(ctx, f, policyDigest, levelsFor(t)...)
 	if err != nil {
+		return nil, err
+	}
+	if obs, err = withUnscored(ctx, store, f, obs); err != nil {
 		return nil, err
 	}
 	return Ranking(cat, countries, obs, q)
@@ -61,6 +66,9 @@ func CompareRegions(ctx context.Context, store AssessmentStore, cat *Catalog, co
 	var obs []Observation
 	if q.Period != "" {
 		if obs, err = store.Observations(ctx, f, policyDigest, levelsFor(t)...); err != nil {
+			return nil, err
+		}
+		if obs, err = withUnscored(ctx, store, f, obs); err != nil {
 			return nil, err
 		}
 	}
@@ -196,11 +204,13 @@ func publishedFilter(countries *Countries, period string, from, to int, kind Kin
 }
 
 // settlePeriod returns f's period, or when it has none the most recent
-// period with a scored publication. Only ratings are read, and first only
-// those of periods ending last year or later: when there are any, the
-// latest period is among them, and reading ten years of ratings to find it
-// cost several times a whole ranking. The clock only decides how much is
-// read, never the answer.
+// period with a scored publication, or when none is scored under
+// policyDigest (as after a policy change, before rescoring) the most recent
+// period with a publication. Only ratings are read, and first only those of
+// periods ending last year or later: when there are any, the latest period
+// is among them, and reading ten years of ratings to find it cost several
+// times a whole ranking. The clock only decides how much is read, never the
+// answer.
 func settlePeriod(ctx context.Context, store AssessmentStore, f PublishedFilter, policyDigest string) (string, error) {
 	if f.Period != "" {
 		return f.Period, nil
@@ -220,6 +230,11 @@ func settlePeriod(ctx context.Context, store AssessmentStore, f PublishedFilter,
 	obs, err := store.Observations(ctx, f, policyDigest, LevelRating)
 	if err != nil {
 		return "", err
+	}
+	if len(obs) == 0 {
+		if obs, err = withUnscored(ctx, store, f, nil); err != nil {
+			return "", err
+		}
 	}
 	return latestPeriod(obs, obsFilter{onlyCountry: true}), nil
 }

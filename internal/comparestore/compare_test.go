@@ -12,7 +12,9 @@ import (
 const policy = "sha256:fixture-policy"
 
 // seeded is a store holding the comparison fixture, and the fixture's
-// observations renamed to the IDs the store gave.
+// observations renamed to the IDs the store gave, with an observation of
+// no level for the publication not scored under the policy (DNK 2024),
+// which comparisons list as missing.
 type seeded struct {
 	st  civicspace.AssessmentStore
 	obs []civicspace.Observation
@@ -73,7 +75,8 @@ func seedFixture(t *testing.T, b backend) seeded {
 	// DNK 2024 published, but scored only under another policy.
 	a = assessmentOf("DNK", "2024", civicspace.KindSelf)
 	res = &civicspace.Result{Subject: a.Subject, Period: "2024", Kind: civicspace.KindSelf, Rating: civicspace.Rating{Band: "open", Score: civicspace.Float(88), Coverage: 1}}
-	publish(t, ctx, st, a, res, nil, "sha256:another-policy")
+	dnk, dnkVersion := publish(t, ctx, st, a, res, nil, "sha256:another-policy")
+	renamed = append(renamed, civicspace.Observation{AssessmentID: dnk, Version: dnkVersion, Country: "DNK", Period: "2024", Kind: civicspace.KindSelf})
 	return seeded{st: st, obs: renamed}
 }
 
@@ -119,10 +122,20 @@ func TestCompareOnStores(t *testing.T) {
 			r, err := civicspace.CompareRanking(ctx, s.st, cat, countries, policy, civicspace.RankingQuery{Period: "2024", Kind: civicspace.KindShadow})
 			require.NoError(t, err)
 			require.Empty(t, r.Rows)
-			// DNK 2024 is scored under another policy only.
+			// DNK 2024 is scored under another policy only: a missing
+			// row, last.
 			r, err = civicspace.CompareRanking(ctx, s.st, cat, countries, policy, civicspace.RankingQuery{Period: "2024"})
 			require.NoError(t, err)
-			require.Equal(t, []string{"NOR", "KEN"}, countriesOf(r))
+			require.Equal(t, []string{"NOR", "KEN", "DNK"}, countriesOf(r))
+			dnk := r.Rows[2]
+			require.Equal(t, civicspace.FlagMissing, dnk.Flag)
+			require.Nil(t, dnk.Score)
+			require.Nil(t, dnk.Rank)
+			require.Equal(t, 1, r.Counts.Missing)
+			g, err := civicspace.CompareRegions(ctx, s.st, cat, countries, policy, civicspace.RegionQuery{Period: "2024", Kind: civicspace.KindSelf})
+			require.NoError(t, err)
+			require.Equal(t, civicspace.WorldM49, g.Aggregates[0].Code)
+			require.Equal(t, 1, g.Aggregates[0].Missing, "DNK counted as missing in the world")
 
 			for _, q := range []civicspace.RegionQuery{
 				{Period: "2025", Kind: civicspace.KindSelf},
@@ -259,6 +272,43 @@ func TestCompareFindsOldLatestPeriods(t *testing.T) {
 			g, err := civicspace.CompareRegions(ctx, st, cat, countries, policy, civicspace.RegionQuery{PeriodTo: 2018})
 			require.NoError(t, err)
 			require.Equal(t, "2018", g.Period)
+		})
+	}
+}
+
+// TestCompareShowsUnscoredPublications checks a policy change before
+// rescoring: no publication is scored under the new policy, and each is
+// listed as missing in the latest period rather than the ranking being
+// empty.
+func TestCompareShowsUnscoredPublications(t *testing.T) {
+	cat, countries := fixtureCatalog(t), civicspace.DefaultCountries()
+	for _, b := range backends() {
+		t.Run(b.name, func(t *testing.T) {
+			ctx := context.Background()
+			st := b.open(t)
+			for _, c := range []string{"NOR", "KEN"} {
+				for _, p := range []string{"2024", "2025"} {
+					a := assessmentOf(c, p, civicspace.KindSelf)
+					res := &civicspace.Result{Subject: a.Subject, Period: p, Kind: a.Kind, Rating: civicspace.Rating{Band: "open", Score: civicspace.Float(90), Coverage: 1}}
+					publish(t, ctx, st, a, res, nil, "sha256:old-policy")
+				}
+			}
+			r, err := civicspace.CompareRanking(ctx, st, cat, countries, policy, civicspace.RankingQuery{})
+			require.NoError(t, err)
+			require.Equal(t, "2025", r.Period)
+			require.Equal(t, []string{"KEN", "NOR"}, countriesOf(r))
+			require.Equal(t, civicspace.RankCounts{Missing: 2}, r.Counts)
+
+			old, err := civicspace.CompareRanking(ctx, st, cat, countries, "sha256:old-policy", civicspace.RankingQuery{Framework: "fa"})
+			require.NoError(t, err)
+			require.Equal(t, "2025", old.Period)
+			require.Equal(t, 2, old.Counts.Missing, "scored, but with no value for the framework")
+
+			g, err := civicspace.CompareRegions(ctx, st, cat, countries, policy, civicspace.RegionQuery{})
+			require.NoError(t, err)
+			require.Equal(t, "2025", g.Period)
+			require.Equal(t, 2, g.Aggregates[0].Missing)
+			require.Zero(t, g.Aggregates[0].Count)
 		})
 	}
 }
