@@ -212,3 +212,22 @@ func (s *Server) RescoreAssessment(ctx context.Context, req RescoreAssessmentReq
 	}
 	return RescoreAssessment200JSONResponse(storedScoreToAPI(sc)), nil
 }
+
+// packScore answers the score stored for a revision under a pack (the
+// original, under the server's policy, is GetAssessmentScore without one).
+func (s *Server) packScore(ctx context.Context, id string, version int, ref string) (GetAssessmentScoreResponseObject, error) {
+	packs, _, err := s.packStore()
+	if err != nil {
+		return nil, err
+	}
+	name, v := civicspace.ParsePackRef(ref)
+	p, err := packs.PolicyPack(ctx, name, v)
+	if err != nil {
+		return nil, err
+	}
+	sc, err := s.svc.StoredScoreUnder(ctx, id, version, p.Digest)
+	if err != nil {
+		return nil, err
+	}
+	return storedScoreResponse(storedScoreToAPI(sc)), nil
+}

@@ -2193,6 +2193,12 @@ type ReturnAssessmentParams struct {
 type GetAssessmentScoreParams struct {
 	// Version The revision to read the score of; the current one by default.
 	Version int `form:"version,omitempty" json:"version,omitempty,omitzero"`
+
+	// Pack Admin only. Read the score stored under this policy pack
+	// (name@version; the latest version for a bare name) instead of
+	// the server's policy; a 404 if the revision was never rescored
+	// under it.
+	Pack string `form:"pack,omitempty" json:"pack,omitempty,omitzero"`
 }
 
 // SubmitAssessmentParams defines parameters for SubmitAssessment.
@@ -3367,6 +3373,19 @@ func (siw *ServerInterfaceWrapper) GetAssessmentScore(w http.ResponseWriter, r *
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "version"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "pack" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "pack", r.URL.Query(), &params.Pack, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pack"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pack", Err: err})
 		}
 		return
 	}

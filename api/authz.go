@@ -263,6 +263,13 @@ func (s *Server) readVisible(ctx context.Context, f StrictHandlerFunc, w http.Re
 	if err != nil {
 		return nil, err
 	}
+	if req, ok := request.(GetAssessmentScoreRequestObject); ok && req.Params.Pack != "" {
+		// Packs are an admin's tool (their names are not public): so are
+		// the scores stored under them.
+		if err := civicspace.Authorize(p, civicspace.AccessAdmin); err != nil {
+			return nil, err
+		}
+	}
 	if full {
 		return f(ctx, w, r, request)
 	}

@@ -397,6 +397,9 @@ func (s *Server) GetAssessmentProblems(ctx context.Context, req GetAssessmentPro
 
 // GetAssessmentScore answers a revision's stored score; it never scores.
 func (s *Server) GetAssessmentScore(ctx context.Context, req GetAssessmentScoreRequestObject) (GetAssessmentScoreResponseObject, error) {
+	if req.Params.Pack != "" {
+		return s.packScore(ctx, req.ID, req.Params.Version, req.Params.Pack)
+	}
 	sc, err := s.svc.StoredScore(ctx, req.ID, req.Params.Version)
 	if err != nil {
 		return nil, err

@@ -2,6 +2,7 @@ package api_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -317,5 +318,77 @@ func TestAuditTrail(t *testing.T) {
 		res = e.do("GET", "/v1/audit", nil, bearer(""))
 		res.problem(t, http.StatusUnauthorized, civicspace.EUNAUTHORIZED)
 		require.Equal(t, `Bearer realm="civicspace"`, res.Header.Get("WWW-Authenticate"))
+	})
+}
+
+// TestRescoreKeepsTheOriginal rescores a published assessment under an
+// uploaded pack: the score under the server's policy stays what every
+// reader gets, and the pack's is read with ?pack= by an admin.
+func TestRescoreKeepsTheOriginal(t *testing.T) {
+	forEachStore(t, func(t *testing.T, open storeOpener) {
+		e := newEnv(t, open)
+		reviewer := e.newKey(civicspace.KeySpec{Role: civicspace.RoleReviewer, Subjects: []string{"NOR"}})
+		res := e.do("POST", "/v1/assessments", fullAssessment(e.svc.Catalog, "NOR"))
+		require.Equal(t, http.StatusCreated, res.StatusCode, "%s", res.body)
+		var rec api.AssessmentRecord
+		res.decode(t, &rec)
+		path := "/v1/assessments/" + rec.ID
+		res = e.do("POST", path+"/submit", nil, ifMatch(res.Header.Get("ETag")))
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+		res = e.do("POST", path+"/publish", nil, ifMatch(res.Header.Get("ETag")))
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+
+		res = e.do("GET", path+"/score", nil, bearer(""))
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		original := string(res.body)
+		var orig api.StoredScore
+		res.decode(t, &orig)
+		require.Equal(t, e.svc.Scorer.PolicyDigest(), orig.PolicyDigest)
+
+		// A pack under which nothing is ever met.
+		res = e.do("POST", "/v1/policy-packs", map[string]any{"name": "strict", "version": "1.0.0",
+			"files": map[string]string{"civicspace/policy/data.json": `{"status": {"met": 101}}`}})
+		require.Equal(t, http.StatusCreated, res.StatusCode, "%s", res.body)
+		var pack api.PolicyPack
+		res.decode(t, &pack)
+		e.do("GET", path+"/score?pack=strict@1.0.0", nil).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+
+		res = e.do("POST", path+"/rescore?pack=strict@1.0.0", nil)
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+		var rescored api.StoredScore
+		res.decode(t, &rescored)
+		require.Equal(t, pack.Digest, rescored.PolicyDigest)
+		require.NotEqual(t, orig.PolicyDigest, rescored.PolicyDigest)
+		require.Equal(t, orig.Version, rescored.Version)
+		var result api.Result
+		require.NoError(t, json.Unmarshal(rescored.Result, &result))
+		require.Equal(t, "strict@1.0.0", result.Provenance.PolicyName, "the score names its pack")
+		require.NotEqual(t, string(orig.Result), string(rescored.Result))
+
+		// The original is still what everyone reads by default.
+		for _, key := range []string{"", reviewer, e.key} {
+			res = e.do("GET", path+"/score", nil, bearer(key))
+			require.Equal(t, http.StatusOK, res.StatusCode)
+			require.Equal(t, original, string(res.body))
+		}
+		// The pack's, by name@version or by name (its latest version).
+		for _, ref := range []string{"strict@1.0.0", "strict"} {
+			res = e.do("GET", path+"/score?pack="+ref, nil)
+			require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+			var got api.StoredScore
+			res.decode(t, &got)
+			require.Equal(t, rescored, got)
+		}
+		// Rescoring again returns the stored score, not a new one.
+		res = e.do("POST", path+"/rescore?pack=strict", nil)
+		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+		var again api.StoredScore
+		res.decode(t, &again)
+		require.Equal(t, rescored.ComputedAt, again.ComputedAt)
+
+		e.do("GET", path+"/score?pack=nosuch", nil).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+		e.do("GET", path+"/score?pack=strict&version=1", nil).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+		e.do("GET", path+"/score?pack=strict", nil, bearer(reviewer)).problem(t, http.StatusForbidden, civicspace.EFORBIDDEN)
+		e.do("GET", path+"/score?pack=strict", nil, bearer("")).problem(t, http.StatusUnauthorized, civicspace.EUNAUTHORIZED)
 	})
 }

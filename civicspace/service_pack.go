@@ -3,6 +3,7 @@ package civicspace
 import (
 	"context"
 	"encoding/json"
+	"time"
 )
 
 // PackCompiler turns an uploaded policy pack into a Scorer: it compiles the
@@ -46,14 +47,40 @@ func (s *Service) ScoreWith(ctx context.Context, id string, scorer Scorer) (*Sto
 		Version:       rec.Version,
 		PolicyDigest:  scorer.PolicyDigest(),
 		CatalogDigest: s.Catalog.Digest(),
-		ComputedAt:    s.now(),
-		Band:          result.Rating.Band,
-		Score:         result.Rating.Score,
-		Result:        data,
-		Observations:  result.Observations(id, rec.Version),
+		// At the stores' precision, so that this answer and later reads agree.
+		ComputedAt:   s.now().Truncate(time.Microsecond),
+		Band:         result.Rating.Band,
+		Score:        result.Rating.Score,
+		Result:       data,
+		Observations: result.Observations(id, rec.Version),
 	}
 	if err := s.Store.PutScore(ctx, sc); err != nil {
 		return nil, err
 	}
 	return sc, nil
+}
+
+// StoredScoreUnder returns the score stored for a revision (the current
+// one for version 0) under one policy, named by its digest: a pack's
+// score beside the original. ENOTFOUND if the revision was never scored
+// under it.
+func (s *Service) StoredScoreUnder(ctx context.Context, id string, version int, policyDigest string) (*StoredScore, error) {
+	if policyDigest == "" {
+		return nil, Errorf(EINVALID, "no policy digest to read the score under")
+	}
+	if version == 0 {
+		rec, err := s.Store.Assessment(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		version = rec.Version
+	}
+	sc, err := s.Store.Score(ctx, id, version, policyDigest)
+	if ErrorCode(err) != ENOTFOUND {
+		return sc, err
+	}
+	if _, err := s.Store.Revision(ctx, id, version); err != nil {
+		return nil, err
+	}
+	return nil, WrapError(ENOTFOUND, err, "assessment %s version %d has no score under policy %s: rescore it under that pack first", id, version, policyDigest)
 }
