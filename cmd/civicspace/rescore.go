@@ -1,17 +1,20 @@
 package main
 
 import (
+	"context"
+	"encoding/json"
 	"fmt"
 	"log/slog"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/opa"
 	"github.com/spf13/cobra"
 )
 
 func init() { commands = append(commands, newRescoreCmd) }
 
 func newRescoreCmd(a *app) *cobra.Command {
-	var dbURL, policyDir string
+	var dbURL, policyDir, packRef string
 	cmd := &cobra.Command{
 		Use:   "rescore",
 		Short: "Score every stored revision that has no score under the current policy",
@@ -22,13 +25,26 @@ other policies are kept, so a policy change never loses a result; run it
 after changing the policy, or to score revisions whose scoring failed.
 
 Revisions whose content has problems against the catalog in force cannot be
-scored; they are listed and left as they are.`,
+scored; they are listed and left as they are.
+
+With --pack NAME@VERSION it scores them under a policy pack uploaded to the
+database (POST /v1/policy-packs) instead: the pack's scores are stored beside
+the originals, which readers keep getting; an admin reads the pack's with
+GET /v1/assessments/{id}/score?pack=NAME@VERSION. The run is recorded in the
+audit trail.`,
 		Example: `  civicspace rescore
-  civicspace rescore --db postgres://civicspace@db:5432/civicspace --policy ./policy`,
+  civicspace rescore --db postgres://civicspace@db:5432/civicspace --policy ./policy
+  civicspace rescore --pack strict@1.0.0`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			if err := applyEnv(cmd.Flags(), map[string]string{"policy": "CIVICSPACE_POLICY"}); err != nil {
-				return &exitError{code: exitInvalid, err: err}
+			if packRef != "" && cmd.Flags().Changed("policy") {
+				return &exitError{code: exitInvalid, err: fmt.Errorf("give --pack or --policy, not both")}
+			}
+			if packRef == "" {
+				// $CIVICSPACE_POLICY is the server's policy; --pack replaces it.
+				if err := applyEnv(cmd.Flags(), map[string]string{"policy": "CIVICSPACE_POLICY"}); err != nil {
+					return &exitError{code: exitInvalid, err: err}
+				}
 			}
 			db, err := parseDatabase(dbURL)
 			if err != nil {
@@ -38,9 +54,11 @@ scored; they are listed and left as they are.`,
 			if err != nil {
 				return err
 			}
-			scorer, err := newPolicyScorer(cat, policyDir)
-			if err != nil {
-				return err
+			var scorer civicspace.Scorer
+			if packRef == "" {
+				if scorer, err = newPolicyScorer(cat, policyDir); err != nil {
+					return err
+				}
 			}
 			logger := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 			store, err := openStore(cmd.Context(), dbURL, logger)
@@ -48,6 +66,14 @@ scored; they are listed and left as they are.`,
 				return fmt.Errorf("open %s: %w", db, err)
 			}
 			defer store.Close()
+			under := "policy "
+			if packRef != "" {
+				pack, ref, err := packScorer(cmd.Context(), store, cat, packRef)
+				if err != nil {
+					return err
+				}
+				scorer, packRef, under = pack, ref, "pack "+ref+", policy "
+			}
 			svc := &civicspace.Service{Catalog: cat, Countries: civicspace.DefaultCountries(), Store: store, Scorer: scorer, Logger: logger}
 			report, err := svc.Rescore(cmd.Context(), func(ref civicspace.RevisionRef, err error) {
 				if err != nil {
@@ -57,9 +83,12 @@ scored; they are listed and left as they are.`,
 				fmt.Fprintf(a.stdout, "scored %s version %d\n", ref.AssessmentID, ref.Version)
 			})
 			if report != nil {
-				fmt.Fprintf(a.stdout, "%s scored, %s skipped under policy %s (%s)\n",
+				fmt.Fprintf(a.stdout, "%s scored, %s skipped under %s%s (%s)\n",
 					countOf(report.Scored, "revision", "revisions"), countOf(len(report.Skipped), "revision", "revisions"),
-					shortDigest(report.PolicyDigest), db)
+					under, shortDigest(report.PolicyDigest), db)
+				if auditErr := auditRescore(cmd.Context(), store, packRef, report); err == nil {
+					err = auditErr
+				}
 			}
 			return err
 		},
@@ -67,5 +96,45 @@ scored; they are listed and left as they are.`,
 	cmd.SetFlagErrorFunc(invalidFlag)
 	addDBFlag(cmd, &dbURL)
 	cmd.Flags().StringVar(&policyDir, "policy", "", "directory of Rego modules and data documents overriding the built-in policy")
+	cmd.Flags().StringVar(&packRef, "pack", "", "score under this policy pack of the database, NAME@VERSION (the latest version for a bare NAME)")
 	return cmd
+}
+
+// packScorer compiles a pack stored in the database, with the same
+// restricted capabilities, deadlines and tests as an upload, and returns
+// it with its full name@version.
+func packScorer(ctx context.Context, store civicspace.AssessmentStore, cat *civicspace.Catalog, ref string) (civicspace.Scorer, string, error) {
+	packs, ok := store.(civicspace.PolicyPackStore)
+	if !ok {
+		return nil, "", fmt.Errorf("this database keeps no policy packs")
+	}
+	name, version := civicspace.ParsePackRef(ref)
+	p, err := packs.PolicyPack(ctx, name, version)
+	if err != nil {
+		return nil, "", fmt.Errorf("policy pack %s: %w", ref, err)
+	}
+	scorer, _, err := (&opa.PackCompiler{Catalog: cat, Countries: civicspace.DefaultCountries()}).CompilePack(ctx, p)
+	if err != nil {
+		return nil, "", fmt.Errorf("policy pack %s: %w", p.Ref(), err)
+	}
+	return scorer, p.Ref(), nil
+}
+
+// auditRescore records a rescoring run in the audit trail, when the
+// database keeps one: stored scores are writes like any other.
+func auditRescore(ctx context.Context, store civicspace.AssessmentStore, packRef string, report *civicspace.RescoreReport) error {
+	audit, ok := store.(civicspace.AuditStore)
+	if !ok {
+		return nil
+	}
+	target := report.PolicyDigest
+	details := map[string]any{"policy_digest": report.PolicyDigest, "scored": report.Scored, "skipped": len(report.Skipped)}
+	if packRef != "" {
+		target, details["pack"] = packRef, packRef
+	}
+	data, err := json.Marshal(details)
+	if err != nil {
+		return err
+	}
+	return audit.AppendAudit(ctx, &civicspace.AuditEntry{Actor: civicspace.System.Actor(), Action: "rescore", Target: target, Details: data})
 }
