@@ -426,46 +426,13 @@ func (s *Server) GetFollowUpCommitmentSummary(ctx context.Context, req GetFollow
 }
 
 // commitmentIfMatch returns the version a change of commitment id is based
-// on, from the If-Match header, with the rules of ifMatch: 428 without it,
-// 412 when none of its strong entity tags is the commitment's current one.
+// on, from the If-Match header, with the rules of ifMatchVersion.
 func (s *Server) commitmentIfMatch(ctx context.Context, id, header string) (int, error) {
-	header = strings.TrimSpace(header)
-	if header == "" {
-		return 0, &httpError{status: http.StatusPreconditionRequired, code: civicspace.EINVALID,
-			detail: "send the ETag of the revision you read in an If-Match header"}
-	}
-	var versions []int
-	wildcard := false
-	for _, tag := range strings.Split(header, ",") {
-		tag = strings.TrimSpace(tag)
-		switch {
-		case tag == "*":
-			wildcard = true
-		case strings.HasPrefix(tag, "W/"):
-			// A weak tag never matches in If-Match (strong comparison).
-		case len(tag) >= 2 && tag[0] == '"' && tag[len(tag)-1] == '"':
-			if v, ok := parseETag(id, tag); ok {
-				versions = append(versions, v)
-			}
-		default:
-			return 0, &httpError{status: http.StatusBadRequest, code: civicspace.EINVALID,
-				detail:   "the If-Match header is not a list of entity tags",
-				problems: []civicspace.Problem{{Pointer: "/header/If-Match", Detail: "give the ETag as sent, in double quotes: " + etag(id, 1)}}}
+	return ifMatchVersion(ctx, "commitment", id, header, func(ctx context.Context) (int, error) {
+		rec, err := s.svc.CommitmentRecord(ctx, id)
+		if err != nil {
+			return 0, err
 		}
-	}
-	if len(versions) == 1 && !wildcard {
-		return versions[0], nil // the store checks it is current
-	}
-	if !wildcard && len(versions) == 0 {
-		return 0, &httpError{status: http.StatusPreconditionFailed, code: civicspace.ECONFLICT,
-			detail: "the If-Match ETag is not one of commitment " + id + "'s: read the commitment again"}
-	}
-	rec, err := s.svc.CommitmentRecord(ctx, id)
-	if err != nil {
-		return 0, err
-	}
-	if wildcard || slices.Contains(versions, rec.Version) {
 		return rec.Version, nil
-	}
-	return 0, civicspace.Errorf(civicspace.ECONFLICT, "commitment %s was changed; the current version is %d", id, rec.Version)
+	})
 }

@@ -462,11 +462,23 @@ func (s *Server) ValidateAssessment(ctx context.Context, req ValidateAssessmentR
 
 // ---- preconditions ----
 
-// ifMatch returns the version a change is based on, from the If-Match
-// header (RFC 9110 13.1.1): 428 without it, 412 when none of its strong
-// entity tags is the assessment's current one. "*" stands for the current
-// version.
+// ifMatch returns the version an assessment change is based on, from the
+// If-Match header (see ifMatchVersion).
 func (s *Server) ifMatch(ctx context.Context, id, header string) (int, error) {
+	return ifMatchVersion(ctx, "assessment", id, header, func(ctx context.Context) (int, error) {
+		rec, _, err := s.svc.Assessment(ctx, id)
+		if err != nil {
+			return 0, err
+		}
+		return rec.Version, nil
+	})
+}
+
+// ifMatchVersion returns the version a change of the kind's item id is
+// based on, from the If-Match header (RFC 9110 13.1.1): 428 without it, 412
+// when none of its strong entity tags is the item's current one. "*" stands
+// for the current version, which current reads only when needed.
+func ifMatchVersion(ctx context.Context, kind, id, header string, current func(context.Context) (int, error)) (int, error) {
 	header = strings.TrimSpace(header)
 	if header == "" {
 		return 0, &httpError{status: http.StatusPreconditionRequired, code: civicspace.EINVALID,
@@ -496,16 +508,16 @@ func (s *Server) ifMatch(ctx context.Context, id, header string) (int, error) {
 	}
 	if !wildcard && len(versions) == 0 {
 		return 0, &httpError{status: http.StatusPreconditionFailed, code: civicspace.ECONFLICT,
-			detail: "the If-Match ETag is not one of assessment " + id + "'s: read the assessment again"}
+			detail: "the If-Match ETag is not one of " + kind + " " + id + "'s: read the " + kind + " again"}
 	}
-	rec, _, err := s.svc.Assessment(ctx, id)
+	version, err := current(ctx)
 	if err != nil {
 		return 0, err
 	}
-	if wildcard || slices.Contains(versions, rec.Version) {
-		return rec.Version, nil
+	if wildcard || slices.Contains(versions, version) {
+		return version, nil
 	}
-	return 0, civicspace.Errorf(civicspace.ECONFLICT, "assessment %s was changed; the current version is %d", id, rec.Version)
+	return 0, civicspace.Errorf(civicspace.ECONFLICT, "%s %s was changed; the current version is %d", kind, id, version)
 }
 
 // parseETag returns the version an entity tag of etag(id, version) names.
