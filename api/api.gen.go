@@ -198,6 +198,30 @@ func (e CommitmentStatus) Valid() bool {
 	}
 }
 
+// Defines values for ComparisonTargetLevel.
+const (
+	ComparisonTargetLevelFramework      ComparisonTargetLevel = "framework"
+	ComparisonTargetLevelGroup          ComparisonTargetLevel = "group"
+	ComparisonTargetLevelRating         ComparisonTargetLevel = "rating"
+	ComparisonTargetLevelRecommendation ComparisonTargetLevel = "recommendation"
+)
+
+// Valid indicates whether the value is a known member of the ComparisonTargetLevel enum.
+func (e ComparisonTargetLevel) Valid() bool {
+	switch e {
+	case ComparisonTargetLevelFramework:
+		return true
+	case ComparisonTargetLevelGroup:
+		return true
+	case ComparisonTargetLevelRating:
+		return true
+	case ComparisonTargetLevelRecommendation:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for CompletionLevel.
 const (
 	CompletionLevelComplete    CompletionLevel = "complete"
@@ -294,6 +318,36 @@ func (e IndicatorDirection) Valid() bool {
 	case IndicatorDirectionHigherIsBetter:
 		return true
 	case IndicatorDirectionLowerIsBetter:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for IndicatorGapIssues.
+const (
+	IndicatorGapIssuesEvidence     IndicatorGapIssues = "evidence"
+	IndicatorGapIssuesOnlyInSelf   IndicatorGapIssues = "only_in_self"
+	IndicatorGapIssuesOnlyInShadow IndicatorGapIssues = "only_in_shadow"
+	IndicatorGapIssuesPoints       IndicatorGapIssues = "points"
+	IndicatorGapIssuesRedFlag      IndicatorGapIssues = "red_flag"
+	IndicatorGapIssuesValue        IndicatorGapIssues = "value"
+)
+
+// Valid indicates whether the value is a known member of the IndicatorGapIssues enum.
+func (e IndicatorGapIssues) Valid() bool {
+	switch e {
+	case IndicatorGapIssuesEvidence:
+		return true
+	case IndicatorGapIssuesOnlyInSelf:
+		return true
+	case IndicatorGapIssuesOnlyInShadow:
+		return true
+	case IndicatorGapIssuesPoints:
+		return true
+	case IndicatorGapIssuesRedFlag:
+		return true
+	case IndicatorGapIssuesValue:
 		return true
 	default:
 		return false
@@ -510,6 +564,24 @@ func (e ProblemCode) Valid() bool {
 	}
 }
 
+// Defines values for RankingRowFlag.
+const (
+	RankingRowFlagLowCoverage RankingRowFlag = "low_coverage"
+	RankingRowFlagMissing     RankingRowFlag = "missing"
+)
+
+// Valid indicates whether the value is a known member of the RankingRowFlag enum.
+func (e RankingRowFlag) Valid() bool {
+	switch e {
+	case RankingRowFlagLowCoverage:
+		return true
+	case RankingRowFlagMissing:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for RecommendationStatus.
 const (
 	RecommendationStatusMet           RecommendationStatus = "met"
@@ -531,6 +603,27 @@ func (e RecommendationStatus) Valid() bool {
 	case RecommendationStatusNotMet:
 		return true
 	case RecommendationStatusPartiallyMet:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for RegionAggregateScope.
+const (
+	RegionAggregateScopeRegion    RegionAggregateScope = "region"
+	RegionAggregateScopeSubRegion RegionAggregateScope = "sub_region"
+	RegionAggregateScopeWorld     RegionAggregateScope = "world"
+)
+
+// Valid indicates whether the value is a known member of the RegionAggregateScope enum.
+func (e RegionAggregateScope) Valid() bool {
+	switch e {
+	case RegionAggregateScopeRegion:
+		return true
+	case RegionAggregateScopeSubRegion:
+		return true
+	case RegionAggregateScopeWorld:
 		return true
 	default:
 		return false
@@ -585,6 +678,102 @@ func (e Role) Valid() bool {
 	}
 }
 
+// Defines values for ScoreGapLevel.
+const (
+	ScoreGapLevelFramework ScoreGapLevel = "framework"
+	ScoreGapLevelGroup     ScoreGapLevel = "group"
+	ScoreGapLevelRating    ScoreGapLevel = "rating"
+)
+
+// Valid indicates whether the value is a known member of the ScoreGapLevel enum.
+func (e ScoreGapLevel) Valid() bool {
+	switch e {
+	case ScoreGapLevelFramework:
+		return true
+	case ScoreGapLevelGroup:
+		return true
+	case ScoreGapLevelRating:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for TrendItemLevel.
+const (
+	TrendItemLevelFramework      TrendItemLevel = "framework"
+	TrendItemLevelGroup          TrendItemLevel = "group"
+	TrendItemLevelRating         TrendItemLevel = "rating"
+	TrendItemLevelRecommendation TrendItemLevel = "recommendation"
+)
+
+// Valid indicates whether the value is a known member of the TrendItemLevel enum.
+func (e TrendItemLevel) Valid() bool {
+	switch e {
+	case TrendItemLevelFramework:
+		return true
+	case TrendItemLevelGroup:
+		return true
+	case TrendItemLevelRating:
+		return true
+	case TrendItemLevelRecommendation:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ChartFormat.
+const (
+	ChartFormatCsv    ChartFormat = "csv"
+	ChartFormatJSON   ChartFormat = "json"
+	ChartFormatSdmx   ChartFormat = "sdmx"
+	ChartFormatSdmx10 ChartFormat = "sdmx-1.0"
+	ChartFormatSvg    ChartFormat = "svg"
+)
+
+// Valid indicates whether the value is a known member of the ChartFormat enum.
+func (e ChartFormat) Valid() bool {
+	switch e {
+	case ChartFormatCsv:
+		return true
+	case ChartFormatJSON:
+		return true
+	case ChartFormatSdmx:
+		return true
+	case ChartFormatSdmx10:
+		return true
+	case ChartFormatSvg:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for DataFormat.
+const (
+	DataFormatCsv    DataFormat = "csv"
+	DataFormatJSON   DataFormat = "json"
+	DataFormatSdmx   DataFormat = "sdmx"
+	DataFormatSdmx10 DataFormat = "sdmx-1.0"
+)
+
+// Valid indicates whether the value is a known member of the DataFormat enum.
+func (e DataFormat) Valid() bool {
+	switch e {
+	case DataFormatCsv:
+		return true
+	case DataFormatJSON:
+		return true
+	case DataFormatSdmx:
+		return true
+	case DataFormatSdmx10:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFormat.
 const (
 	SummaryFormatCsv  SummaryFormat = "csv"
@@ -630,6 +819,108 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetGapParamsFormat.
+const (
+	GetGapParamsFormatCsv    GetGapParamsFormat = "csv"
+	GetGapParamsFormatJSON   GetGapParamsFormat = "json"
+	GetGapParamsFormatSdmx   GetGapParamsFormat = "sdmx"
+	GetGapParamsFormatSdmx10 GetGapParamsFormat = "sdmx-1.0"
+)
+
+// Valid indicates whether the value is a known member of the GetGapParamsFormat enum.
+func (e GetGapParamsFormat) Valid() bool {
+	switch e {
+	case GetGapParamsFormatCsv:
+		return true
+	case GetGapParamsFormatJSON:
+		return true
+	case GetGapParamsFormatSdmx:
+		return true
+	case GetGapParamsFormatSdmx10:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetRankingParamsFormat.
+const (
+	GetRankingParamsFormatCsv    GetRankingParamsFormat = "csv"
+	GetRankingParamsFormatJSON   GetRankingParamsFormat = "json"
+	GetRankingParamsFormatSdmx   GetRankingParamsFormat = "sdmx"
+	GetRankingParamsFormatSdmx10 GetRankingParamsFormat = "sdmx-1.0"
+	GetRankingParamsFormatSvg    GetRankingParamsFormat = "svg"
+)
+
+// Valid indicates whether the value is a known member of the GetRankingParamsFormat enum.
+func (e GetRankingParamsFormat) Valid() bool {
+	switch e {
+	case GetRankingParamsFormatCsv:
+		return true
+	case GetRankingParamsFormatJSON:
+		return true
+	case GetRankingParamsFormatSdmx:
+		return true
+	case GetRankingParamsFormatSdmx10:
+		return true
+	case GetRankingParamsFormatSvg:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetRegionAggregatesParamsFormat.
+const (
+	GetRegionAggregatesParamsFormatCsv    GetRegionAggregatesParamsFormat = "csv"
+	GetRegionAggregatesParamsFormatJSON   GetRegionAggregatesParamsFormat = "json"
+	GetRegionAggregatesParamsFormatSdmx   GetRegionAggregatesParamsFormat = "sdmx"
+	GetRegionAggregatesParamsFormatSdmx10 GetRegionAggregatesParamsFormat = "sdmx-1.0"
+)
+
+// Valid indicates whether the value is a known member of the GetRegionAggregatesParamsFormat enum.
+func (e GetRegionAggregatesParamsFormat) Valid() bool {
+	switch e {
+	case GetRegionAggregatesParamsFormatCsv:
+		return true
+	case GetRegionAggregatesParamsFormatJSON:
+		return true
+	case GetRegionAggregatesParamsFormatSdmx:
+		return true
+	case GetRegionAggregatesParamsFormatSdmx10:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetTrendParamsFormat.
+const (
+	GetTrendParamsFormatCsv    GetTrendParamsFormat = "csv"
+	GetTrendParamsFormatJSON   GetTrendParamsFormat = "json"
+	GetTrendParamsFormatSdmx   GetTrendParamsFormat = "sdmx"
+	GetTrendParamsFormatSdmx10 GetTrendParamsFormat = "sdmx-1.0"
+	GetTrendParamsFormatSvg    GetTrendParamsFormat = "svg"
+)
+
+// Valid indicates whether the value is a known member of the GetTrendParamsFormat enum.
+func (e GetTrendParamsFormat) Valid() bool {
+	switch e {
+	case GetTrendParamsFormatCsv:
+		return true
+	case GetTrendParamsFormatJSON:
+		return true
+	case GetTrendParamsFormatSdmx:
+		return true
+	case GetTrendParamsFormatSdmx10:
+		return true
+	case GetTrendParamsFormatSvg:
 		return true
 	default:
 		return false
@@ -1049,6 +1340,16 @@ type CommitmentSubject struct {
 	Countries []string `json:"countries"`
 }
 
+// ComparisonTarget What a comparison is about; `id` is absent for the overall rating.
+type ComparisonTarget struct {
+	ID    string                `json:"id,omitempty,omitzero"`
+	Level ComparisonTargetLevel `json:"level"`
+	Title string                `json:"title"`
+}
+
+// ComparisonTargetLevel defines model for ComparisonTarget.Level.
+type ComparisonTargetLevel string
+
 // CompletionLevel How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
 type CompletionLevel string
 
@@ -1269,6 +1570,92 @@ type FrameworkSummary struct {
 	Title      string `json:"title"`
 }
 
+// GapAnswer One side's answer to an indicator and the points it earned.
+type GapAnswer struct {
+	// Answer answered, not_applicable, unknown or missing.
+	Answer   string     `json:"answer"`
+	Comment  string     `json:"comment,omitempty,omitzero"`
+	Evidence []Evidence `json:"evidence"`
+	Points   *float64   `json:"points"`
+	RedFlag  string     `json:"red_flag,omitempty,omitzero"`
+
+	// Value An answer's value; a boolean, a number, or a choice's option ID, by the indicator's type.
+	Value Value `json:"value,omitempty,omitzero"`
+}
+
+// GapResult A shadow (or independent) assessment compared with the self-assessment of the same country and period; every difference is shadow minus self.
+//
+// Example: {"country":"KEN","evidence_gaps":["hrd-killings"],"frameworks":[{"difference":-60,"id":"sdg","level":"framework","self":90,"self_coverage":1,"self_status":"met","shadow":30,"shadow_coverage":1,"shadow_status":"not_met","title":"SDG 16.10"}],"headline":"The shadow assessment rates KEN 31.5 points lower than the self-assessment (41 against 72.5), band repressed instead of narrowed; they disagree on 1 of 140 indicators.","indicators":[{"difference":-100,"indicator":"hrd-killings","issues":["value","points","evidence","red_flag"],"question":"How many human rights defenders were killed in the period?","recommendations":["sdg.16-10"],"self":{"answer":"answered","evidence":[],"points":100,"value":0},"shadow":{"answer":"answered","evidence":[{"date":"2026-01-15","title":"Frontline Defenders annual report","url":"https://example.org/report"}],"points":0,"red_flag":"hrd-killed","value":3},"weight":2}],"only_in_self":[],"only_in_shadow":[],"period":"2025","rating":{"difference":-31.5,"level":"rating","self":72.5,"self_coverage":0.9,"self_status":"narrowed","shadow":41,"shadow_coverage":0.85,"shadow_status":"repressed","title":"Civic space rating"},"recommendations":[{"difference":-60,"framework":"sdg","indicators":["hrd-killings"],"recommendation":"sdg.16-10","self":90,"self_status":"met","shadow":30,"shadow_status":"not_met","title":"Public access to information"}],"red_flags":[{"applied":true,"cap":40,"indicator":"hrd-killings","raised_in":"shadow","red_flag":"hrd-killed","title":"Human rights defenders killed"}],"self":{"answered":140,"assessment_id":"asm_d3f5h7j9l1n3p5r7t9v1","author":"Ministry of Justice of KEN","band":"narrowed","coverage":0.9,"kind":"self","score":72.5,"version":3,"with_evidence":60},"shadow":{"answered":132,"assessment_id":"asm_e4g6i8k0m2o4q6s8u0w2","author":"Kenya Civic Watch","band":"repressed","coverage":0.85,"kind":"shadow","score":41,"version":3,"with_evidence":118},"summary":{"agree":139,"band_differs":true,"disagree":1,"evidence_gaps":1,"indicators":140,"mean_abs_difference":100,"only_in_self":0,"only_in_shadow":0,"rating_difference":-31.5,"recommendations_differ":1,"red_flags_only_in_self":0,"red_flags_only_in_shadow":1,"shadow_higher":0,"shadow_lower":1}}
+type GapResult struct {
+	Country string `json:"country"`
+
+	// EvidenceGaps Indicators where the shadow assessment cites evidence and the self-assessment none.
+	EvidenceGaps []string   `json:"evidence_gaps"`
+	Frameworks   []ScoreGap `json:"frameworks"`
+	Headline     string     `json:"headline"`
+
+	// Indicators The indicators they disagree on, biggest point difference first.
+	Indicators   []IndicatorGap `json:"indicators"`
+	OnlyInSelf   []string       `json:"only_in_self"`
+	OnlyInShadow []string       `json:"only_in_shadow"`
+	Period       string         `json:"period"`
+
+	// Rating One score (the rating, a framework, a group) in both assessments.
+	Rating ScoreGap `json:"rating"`
+
+	// Recommendations The recommendations whose status differs, biggest score difference first.
+	Recommendations []RecommendationGap `json:"recommendations"`
+	RedFlags        []RedFlagGap        `json:"red_flags"`
+
+	// Self One of the two assessments compared.
+	Self GapSide `json:"self"`
+
+	// Shadow One of the two assessments compared.
+	Shadow  GapSide    `json:"shadow"`
+	Summary GapSummary `json:"summary"`
+}
+
+// GapSide One of the two assessments compared.
+type GapSide struct {
+	// Answered Answers with a value.
+	Answered     int     `json:"answered"`
+	AssessmentID string  `json:"assessment_id"`
+	Author       string  `json:"author"`
+	Band         string  `json:"band"`
+	Coverage     float64 `json:"coverage"`
+
+	// Kind Who made an assessment and how.
+	Kind    Kind     `json:"kind"`
+	Score   *float64 `json:"score"`
+	Title   string   `json:"title,omitempty,omitzero"`
+	Version int      `json:"version"`
+
+	// WithEvidence Answers citing at least one source.
+	WithEvidence int `json:"with_evidence"`
+}
+
+// GapSummary defines model for GapSummary.
+type GapSummary struct {
+	Agree        int  `json:"agree"`
+	BandDiffers  bool `json:"band_differs"`
+	Disagree     int  `json:"disagree"`
+	EvidenceGaps int  `json:"evidence_gaps"`
+
+	// Indicators Indicators either assessment answered or scored.
+	Indicators int `json:"indicators"`
+
+	// MeanAbsDifference The mean absolute point difference over the indicators where both earned points.
+	MeanAbsDifference     *float64 `json:"mean_abs_difference"`
+	OnlyInSelf            int      `json:"only_in_self"`
+	OnlyInShadow          int      `json:"only_in_shadow"`
+	RatingDifference      *float64 `json:"rating_difference"`
+	RecommendationsDiffer int      `json:"recommendations_differ"`
+	RedFlagsOnlyInSelf    int      `json:"red_flags_only_in_self"`
+	RedFlagsOnlyInShadow  int      `json:"red_flags_only_in_shadow"`
+	ShadowHigher          int      `json:"shadow_higher"`
+	ShadowLower           int      `json:"shadow_lower"`
+}
+
 // Group A part of a framework (pillar, focus, role, workstream, goal); groups nest.
 type Group struct {
 	Description string  `json:"description,omitempty,omitzero"`
@@ -1341,6 +1728,28 @@ type Indicator struct {
 
 // IndicatorDirection defines model for Indicator.Direction.
 type IndicatorDirection string
+
+// IndicatorGap An indicator the two assessments disagree on.
+type IndicatorGap struct {
+	// Difference Shadow points minus self points; null unless both earned points.
+	Difference *float64             `json:"difference"`
+	Indicator  string               `json:"indicator"`
+	Issues     []IndicatorGapIssues `json:"issues"`
+	Question   string               `json:"question"`
+
+	// Recommendations The applicable recommendations the indicator measures.
+	Recommendations []string `json:"recommendations"`
+
+	// Self One side's answer to an indicator and the points it earned.
+	Self GapAnswer `json:"self"`
+
+	// Shadow One side's answer to an indicator and the points it earned.
+	Shadow GapAnswer `json:"shadow"`
+	Weight float64   `json:"weight"`
+}
+
+// IndicatorGapIssues defines model for IndicatorGap.Issues.
+type IndicatorGapIssues string
 
 // IndicatorList defines model for IndicatorList.
 type IndicatorList struct {
@@ -1713,6 +2122,61 @@ type Provenance struct {
 	PolicyName     string `json:"policy_name"`
 }
 
+// RankCounts defines model for RankCounts.
+type RankCounts struct {
+	LowCoverage int `json:"low_coverage"`
+	Missing     int `json:"missing"`
+	Ranked      int `json:"ranked"`
+}
+
+// RankingResult A ranking for one period; ranked rows first, then rows flagged `low_coverage`, then those flagged `missing`. No published assessment the query selects is dropped.
+type RankingResult struct {
+	Counts RankCounts `json:"counts"`
+
+	// Kind Who made an assessment and how.
+	Kind        Kind    `json:"kind,omitempty,omitzero"`
+	MinCoverage float64 `json:"min_coverage"`
+
+	// Period The period ranked; empty when there is nothing to rank.
+	Period    string       `json:"period"`
+	Region    string       `json:"region,omitempty,omitzero"`
+	Rows      []RankingRow `json:"rows"`
+	SubRegion string       `json:"sub_region,omitempty,omitzero"`
+
+	// Target What a comparison is about; `id` is absent for the overall rating.
+	Target ComparisonTarget `json:"target"`
+}
+
+// RankingRow One published assessment's place in a ranking.
+type RankingRow struct {
+	AssessmentID string `json:"assessment_id"`
+
+	// Country ISO 3166-1 alpha-3 code.
+	Country  string   `json:"country"`
+	Coverage *float64 `json:"coverage"`
+
+	// Flag Why the row is not ranked.
+	Flag RankingRowFlag `json:"flag,omitempty,omitzero"`
+
+	// Kind Who made an assessment and how.
+	Kind Kind `json:"kind"`
+
+	// M49 UN M49 numeric code; absent for user-assigned demo codes.
+	M49  string `json:"m49,omitempty,omitzero"`
+	Name string `json:"name"`
+
+	// Rank Competition rank (equal scores share one, the next skips); null for a flagged row.
+	Rank  *int     `json:"rank"`
+	Score *float64 `json:"score"`
+
+	// Status The stored status of the item; the band for the rating, a recommendation status otherwise.
+	Status  string `json:"status,omitempty,omitzero"`
+	Version int    `json:"version"`
+}
+
+// RankingRowFlag Why the row is not ranked.
+type RankingRowFlag string
+
 // Rating The overall rating, capped by red flags, and its band.
 type Rating struct {
 	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
@@ -1775,6 +2239,19 @@ type RecommendationDetail struct {
 	Title  string `json:"title"`
 }
 
+// RecommendationGap A recommendation whose status differs, and the disagreeing indicators that explain it.
+type RecommendationGap struct {
+	Difference     *float64 `json:"difference"`
+	Framework      string   `json:"framework"`
+	Indicators     []string `json:"indicators"`
+	Recommendation string   `json:"recommendation"`
+	Self           *float64 `json:"self"`
+	SelfStatus     string   `json:"self_status"`
+	Shadow         *float64 `json:"shadow"`
+	ShadowStatus   string   `json:"shadow_status"`
+	Title          string   `json:"title"`
+}
+
 // RecommendationLatest A recommendation's status in the latest published, scored assessment of one kind.
 type RecommendationLatest struct {
 	AssessmentID string   `json:"assessment_id"`
@@ -1823,6 +2300,18 @@ type RedFlagCondition struct {
 	Options []string `json:"options,omitempty,omitzero"`
 }
 
+// RedFlagGap A red flag raised in one assessment only.
+type RedFlagGap struct {
+	Applied   bool    `json:"applied"`
+	Cap       float64 `json:"cap"`
+	Indicator string  `json:"indicator"`
+
+	// RaisedIn Who made an assessment and how.
+	RaisedIn Kind   `json:"raised_in"`
+	RedFlag  string `json:"red_flag"`
+	Title    string `json:"title"`
+}
+
 // Reference An outside source that supports a catalog fact.
 type Reference struct {
 	Note  string `json:"note,omitempty,omitzero"`
@@ -1837,6 +2326,43 @@ type Region struct {
 
 	// Name Example: Northern Europe
 	Name string `json:"name"`
+}
+
+// RegionAggregate The scores of one kind of assessment in one M49 area; statistics over the `count` values with enough coverage, one decimal, null when `count` is 0.
+type RegionAggregate struct {
+	// Code The M49 code; empty for the countries M49 does not classify.
+	Code  string `json:"code"`
+	Count int    `json:"count"`
+
+	// Kind Who made an assessment and how.
+	Kind        Kind                 `json:"kind"`
+	LowCoverage int                  `json:"low_coverage"`
+	Max         *float64             `json:"max"`
+	MaxCountry  string               `json:"max_country,omitempty,omitzero"`
+	Mean        *float64             `json:"mean"`
+	Median      *float64             `json:"median"`
+	Min         *float64             `json:"min"`
+	MinCountry  string               `json:"min_country,omitempty,omitzero"`
+	Missing     int                  `json:"missing"`
+	Name        string               `json:"name"`
+	Parent      string               `json:"parent,omitempty,omitzero"`
+	Scope       RegionAggregateScope `json:"scope"`
+}
+
+// RegionAggregateScope defines model for RegionAggregate.Scope.
+type RegionAggregateScope string
+
+// RegionResult Aggregates by UN M49 area; the world first, then each region followed by its sub-regions, then the countries M49 does not classify.
+type RegionResult struct {
+	Aggregates []RegionAggregate `json:"aggregates"`
+
+	// Kind Who made an assessment and how.
+	Kind        Kind    `json:"kind,omitempty,omitzero"`
+	MinCoverage float64 `json:"min_coverage"`
+	Period      string  `json:"period"`
+
+	// Target What a comparison is about; `id` is absent for the overall rating.
+	Target ComparisonTarget `json:"target"`
 }
 
 // RegionSummary An M49 region with its sub-regions and their countries.
@@ -1940,11 +2466,44 @@ type ScaleLevel struct {
 	Value       int    `json:"value"`
 }
 
+// ScoreGap One score (the rating, a framework, a group) in both assessments.
+type ScoreGap struct {
+	Difference *float64 `json:"difference"`
+	ID         string   `json:"id,omitempty,omitzero"`
+
+	// Kind A group's kind (pillar, focus, role, workstream).
+	Kind           string        `json:"kind,omitempty,omitzero"`
+	Level          ScoreGapLevel `json:"level"`
+	Self           *float64      `json:"self"`
+	SelfCoverage   float64       `json:"self_coverage"`
+	SelfStatus     string        `json:"self_status,omitempty,omitzero"`
+	Shadow         *float64      `json:"shadow"`
+	ShadowCoverage float64       `json:"shadow_coverage"`
+	ShadowStatus   string        `json:"shadow_status,omitempty,omitzero"`
+	Title          string        `json:"title"`
+}
+
+// ScoreGapLevel defines model for ScoreGap.Level.
+type ScoreGapLevel string
+
 // Source Where a catalog item comes from.
 type Source struct {
 	File    string `json:"file"`
 	Lines   string `json:"lines,omitempty,omitzero"`
 	Section string `json:"section,omitempty,omitzero"`
+}
+
+// StatusChange A recommendation whose status differs between two consecutive assessed periods.
+type StatusChange struct {
+	Framework      string   `json:"framework"`
+	FromPeriod     string   `json:"from_period"`
+	FromScore      *float64 `json:"from_score"`
+	FromStatus     string   `json:"from_status"`
+	Recommendation string   `json:"recommendation"`
+	Title          string   `json:"title"`
+	ToPeriod       string   `json:"to_period"`
+	ToScore        *float64 `json:"to_score"`
+	ToStatus       string   `json:"to_status"`
 }
 
 // StatusCounts Recommendations counted by status.
@@ -1991,6 +2550,59 @@ type Subject struct {
 type TransitionRequest struct {
 	// Note Why, recorded with the revision.
 	Note string `json:"note,omitempty,omitzero"`
+}
+
+// TrendItem One followed item (the rating, a framework, a group or a recommendation), one point per period of its series.
+type TrendItem struct {
+	ID     string         `json:"id,omitempty,omitzero"`
+	Level  TrendItemLevel `json:"level"`
+	Points []TrendPoint   `json:"points"`
+	Title  string         `json:"title"`
+}
+
+// TrendItemLevel defines model for TrendItem.Level.
+type TrendItemLevel string
+
+// TrendPeriod defines model for TrendPeriod.
+type TrendPeriod struct {
+	AssessmentID string `json:"assessment_id,omitempty,omitzero"`
+	Missing      bool   `json:"missing,omitempty,omitzero"`
+	Period       string `json:"period"`
+	Version      int    `json:"version,omitempty,omitzero"`
+}
+
+// TrendPoint defines model for TrendPoint.
+type TrendPoint struct {
+	// Change The change from the previous period; null for the first, or when either value is missing.
+	Change   *float64 `json:"change"`
+	Coverage *float64 `json:"coverage"`
+	Period   string   `json:"period"`
+	Score    *float64 `json:"score"`
+	Status   string   `json:"status,omitempty,omitzero"`
+}
+
+// TrendResult One country (or organisation) across periods, one series per kind of assessment.
+type TrendResult struct {
+	// Kind Who made an assessment and how.
+	Kind       Kind          `json:"kind,omitempty,omitzero"`
+	PeriodFrom int           `json:"period_from,omitempty,omitzero"`
+	PeriodTo   int           `json:"period_to,omitempty,omitzero"`
+	Series     []TrendSeries `json:"series"`
+
+	// Subject The alpha-3 code, or `org:` and an organisation's name.
+	Subject string `json:"subject"`
+}
+
+// TrendSeries defines model for TrendSeries.
+type TrendSeries struct {
+	Items []TrendItem `json:"items"`
+
+	// Kind Who made an assessment and how.
+	Kind Kind `json:"kind"`
+
+	// Periods Sorted; between calendar years, a year without a published assessment is listed as missing.
+	Periods       []TrendPeriod  `json:"periods"`
+	StatusChanges []StatusChange `json:"status_changes"`
 }
 
 // ValidationReport The problems of an assessment against the catalog.
@@ -2042,8 +2654,35 @@ type WorkstreamCommitments struct {
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
+// ChartFormat defines model for ChartFormat.
+type ChartFormat string
+
 // CommitmentID defines model for CommitmentId.
 type CommitmentID = string
+
+// CompareFramework defines model for CompareFramework.
+type CompareFramework = string
+
+// CompareGroup defines model for CompareGroup.
+type CompareGroup = string
+
+// CompareKind Who made an assessment and how.
+type CompareKind = Kind
+
+// ComparePeriod defines model for ComparePeriod.
+type ComparePeriod = string
+
+// CompareRecommendation defines model for CompareRecommendation.
+type CompareRecommendation = string
+
+// CompareRegion defines model for CompareRegion.
+type CompareRegion = string
+
+// CompareSubRegion defines model for CompareSubRegion.
+type CompareSubRegion = string
+
+// DataFormat defines model for DataFormat.
+type DataFormat string
 
 // FrameworkID defines model for FrameworkId.
 type FrameworkID = string
@@ -2054,11 +2693,20 @@ type IfMatch = string
 // IndicatorID defines model for IndicatorId.
 type IndicatorID = string
 
+// MinCoverage defines model for MinCoverage.
+type MinCoverage = float64
+
 // PageSize defines model for PageSize.
 type PageSize = int
 
 // PageToken defines model for PageToken.
 type PageToken = string
+
+// PeriodFrom defines model for PeriodFrom.
+type PeriodFrom = int
+
+// PeriodTo defines model for PeriodTo.
+type PeriodTo = int
 
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
@@ -2201,6 +2849,12 @@ type GetAssessmentScoreParams struct {
 	Pack string `form:"pack,omitempty" json:"pack,omitempty,omitzero"`
 }
 
+// GetAssessmentScorecardParams defines parameters for GetAssessmentScorecard.
+type GetAssessmentScorecardParams struct {
+	// Version The revision to draw; the published one by default (for owners, the current one when none is published).
+	Version int `form:"version,omitempty" json:"version,omitempty,omitzero"`
+}
+
 // SubmitAssessmentParams defines parameters for SubmitAssessment.
 type SubmitAssessmentParams struct {
 	// IfMatch The `ETag` of the revision the change is based on. Required: a
@@ -2319,6 +2973,138 @@ type WithdrawCommitmentParams struct {
 	// server and gets that 428.
 	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
 }
+
+// GetGapParams defines parameters for GetGap.
+type GetGapParams struct {
+	// Base The kind of the assessment compared against.
+	Base Kind `form:"base,omitempty" json:"base,omitempty,omitzero"`
+
+	// Against The kind of the assessment compared with it.
+	Against Kind `form:"against,omitempty" json:"against,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json`, `csv` (RFC 4180, text cells guarded
+	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
+	// (SDMX-CSV 1.0.0).
+	Format GetGapParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+}
+
+// GetGapParamsFormat defines parameters for GetGap.
+type GetGapParamsFormat string
+
+// GetRankingParams defines parameters for GetRanking.
+type GetRankingParams struct {
+	// Framework Compare on this framework (its ID). With none of `framework`, `group` and `recommendation`, on the overall rating; when several are named they must agree, and the most specific wins.
+	Framework CompareFramework `form:"framework,omitempty" json:"framework,omitempty,omitzero"`
+
+	// Group Compare on this group of a framework (a pillar, focus, role or workstream; its ID).
+	Group CompareGroup `form:"group,omitempty" json:"group,omitempty,omitzero"`
+
+	// Recommendation Compare on this recommendation (its ID).
+	Recommendation CompareRecommendation `form:"recommendation,omitempty" json:"recommendation,omitempty,omitzero"`
+
+	// Period The period compared, a year or a date range (`2025-01-01/2025-06-30`); by default the most recent period with a scored publication (within `period_from`-`period_to`).
+	Period ComparePeriod `form:"period,omitempty" json:"period,omitempty,omitzero"`
+
+	// PeriodFrom Only periods ending in this year or later.
+	PeriodFrom PeriodFrom `form:"period_from,omitempty" json:"period_from,omitempty,omitzero"`
+
+	// PeriodTo Only periods ending in this year or earlier.
+	PeriodTo PeriodTo `form:"period_to,omitempty" json:"period_to,omitempty,omitzero"`
+
+	// Kind Only this kind of assessment; without it each kind is compared apart (a government's self-assessment is never ranked against a watchdog's shadow assessment).
+	Kind CompareKind `form:"kind,omitempty" json:"kind,omitempty,omitzero"`
+
+	// Region Only countries of this UN M49 region, by code (`150`) or name (`Europe`).
+	Region CompareRegion `form:"region,omitempty" json:"region,omitempty,omitzero"`
+
+	// SubRegion Only countries of this M49 sub-region or intermediate region, by code (`154`) or name (`Northern Europe`, `Caribbean`).
+	SubRegion CompareSubRegion `form:"sub_region,omitempty" json:"sub_region,omitempty,omitzero"`
+
+	// MinCoverage The coverage (share of applicable indicators answered, above 0 and at most 1) below which a score is flagged `low_coverage` rather than ranked or aggregated; 0.5 by default.
+	MinCoverage MinCoverage `form:"min_coverage,omitempty" json:"min_coverage,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json`, `csv` (RFC 4180, text cells guarded
+	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
+	// (SDMX-CSV 1.0.0) or `svg` (a chart).
+	Format GetRankingParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+}
+
+// GetRankingParamsFormat defines parameters for GetRanking.
+type GetRankingParamsFormat string
+
+// GetRegionAggregatesParams defines parameters for GetRegionAggregates.
+type GetRegionAggregatesParams struct {
+	// Framework Compare on this framework (its ID). With none of `framework`, `group` and `recommendation`, on the overall rating; when several are named they must agree, and the most specific wins.
+	Framework CompareFramework `form:"framework,omitempty" json:"framework,omitempty,omitzero"`
+
+	// Group Compare on this group of a framework (a pillar, focus, role or workstream; its ID).
+	Group CompareGroup `form:"group,omitempty" json:"group,omitempty,omitzero"`
+
+	// Recommendation Compare on this recommendation (its ID).
+	Recommendation CompareRecommendation `form:"recommendation,omitempty" json:"recommendation,omitempty,omitzero"`
+
+	// Period The period compared, a year or a date range (`2025-01-01/2025-06-30`); by default the most recent period with a scored publication (within `period_from`-`period_to`).
+	Period ComparePeriod `form:"period,omitempty" json:"period,omitempty,omitzero"`
+
+	// PeriodFrom Only periods ending in this year or later.
+	PeriodFrom PeriodFrom `form:"period_from,omitempty" json:"period_from,omitempty,omitzero"`
+
+	// PeriodTo Only periods ending in this year or earlier.
+	PeriodTo PeriodTo `form:"period_to,omitempty" json:"period_to,omitempty,omitzero"`
+
+	// Kind Only this kind of assessment; without it each kind is compared apart (a government's self-assessment is never ranked against a watchdog's shadow assessment).
+	Kind CompareKind `form:"kind,omitempty" json:"kind,omitempty,omitzero"`
+
+	// Region Only countries of this UN M49 region, by code (`150`) or name (`Europe`).
+	Region CompareRegion `form:"region,omitempty" json:"region,omitempty,omitzero"`
+
+	// SubRegion Only countries of this M49 sub-region or intermediate region, by code (`154`) or name (`Northern Europe`, `Caribbean`).
+	SubRegion CompareSubRegion `form:"sub_region,omitempty" json:"sub_region,omitempty,omitzero"`
+
+	// MinCoverage The coverage (share of applicable indicators answered, above 0 and at most 1) below which a score is flagged `low_coverage` rather than ranked or aggregated; 0.5 by default.
+	MinCoverage MinCoverage `form:"min_coverage,omitempty" json:"min_coverage,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json`, `csv` (RFC 4180, text cells guarded
+	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
+	// (SDMX-CSV 1.0.0).
+	Format GetRegionAggregatesParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+}
+
+// GetRegionAggregatesParamsFormat defines parameters for GetRegionAggregates.
+type GetRegionAggregatesParamsFormat string
+
+// GetTrendParams defines parameters for GetTrend.
+type GetTrendParams struct {
+	// Framework Compare on this framework (its ID). With none of `framework`, `group` and `recommendation`, on the overall rating; when several are named they must agree, and the most specific wins.
+	Framework CompareFramework `form:"framework,omitempty" json:"framework,omitempty,omitzero"`
+
+	// Group Compare on this group of a framework (a pillar, focus, role or workstream; its ID).
+	Group CompareGroup `form:"group,omitempty" json:"group,omitempty,omitzero"`
+
+	// Recommendation Compare on this recommendation (its ID).
+	Recommendation CompareRecommendation `form:"recommendation,omitempty" json:"recommendation,omitempty,omitzero"`
+
+	// PeriodFrom Only periods ending in this year or later.
+	PeriodFrom PeriodFrom `form:"period_from,omitempty" json:"period_from,omitempty,omitzero"`
+
+	// PeriodTo Only periods ending in this year or earlier.
+	PeriodTo PeriodTo `form:"period_to,omitempty" json:"period_to,omitempty,omitzero"`
+
+	// Kind Only this kind of assessment; without it each kind is compared apart (a government's self-assessment is never ranked against a watchdog's shadow assessment).
+	Kind CompareKind `form:"kind,omitempty" json:"kind,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json`, `csv` (RFC 4180, text cells guarded
+	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
+	// (SDMX-CSV 1.0.0) or `svg` (a chart).
+	Format GetTrendParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+}
+
+// GetTrendParamsFormat defines parameters for GetTrend.
+type GetTrendParamsFormat string
 
 // ListCountriesParams defines parameters for ListCountries.
 type ListCountriesParams struct {
@@ -2554,6 +3340,9 @@ type ServerInterface interface {
 	// GetAssessmentScore Get an assessment's stored score
 	// (GET /v1/assessments/{id}/score)
 	GetAssessmentScore(w http.ResponseWriter, r *http.Request, id AssessmentID, params GetAssessmentScoreParams)
+	// GetAssessmentScorecard Draw an assessment's scorecard
+	// (GET /v1/assessments/{id}/scorecard)
+	GetAssessmentScorecard(w http.ResponseWriter, r *http.Request, id AssessmentID, params GetAssessmentScorecardParams)
 	// SubmitAssessment Submit a draft for review
 	// (POST /v1/assessments/{id}/submit)
 	SubmitAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params SubmitAssessmentParams)
@@ -2611,6 +3400,18 @@ type ServerInterface interface {
 	// WithdrawCommitment Withdraw a published commitment
 	// (POST /v1/commitments/{id}/withdraw)
 	WithdrawCommitment(w http.ResponseWriter, r *http.Request, id CommitmentID, params WithdrawCommitmentParams)
+	// GetGap Compare a shadow assessment with the self-assessment
+	// (GET /v1/comparisons/gap/{country}/{period})
+	GetGap(w http.ResponseWriter, r *http.Request, country string, period string, params GetGapParams)
+	// GetRanking Rank countries for a period
+	// (GET /v1/comparisons/ranking)
+	GetRanking(w http.ResponseWriter, r *http.Request, params GetRankingParams)
+	// GetRegionAggregates Aggregate scores by UN M49 region
+	// (GET /v1/comparisons/regions)
+	GetRegionAggregates(w http.ResponseWriter, r *http.Request, params GetRegionAggregatesParams)
+	// GetTrend Follow a country across periods
+	// (GET /v1/comparisons/trend/{country})
+	GetTrend(w http.ResponseWriter, r *http.Request, country string, params GetTrendParams)
 	// ListCountries List countries
 	// (GET /v1/countries)
 	ListCountries(w http.ResponseWriter, r *http.Request, params ListCountriesParams)
@@ -3392,6 +4193,48 @@ func (siw *ServerInterfaceWrapper) GetAssessmentScore(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetAssessmentScore(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetAssessmentScorecard operation middleware
+func (siw *ServerInterfaceWrapper) GetAssessmentScorecard(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "id" -------------
+	var id AssessmentID
+
+	err = runtime.BindStyledParameterWithOptions("simple", "id", r.PathValue("id"), &id, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "id", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetAssessmentScorecardParams
+
+	// ------------- Optional query parameter "version" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "version", r.URL.Query(), &params.Version, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "version"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "version", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetAssessmentScorecard(w, r, id, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -4214,6 +5057,529 @@ func (siw *ServerInterfaceWrapper) WithdrawCommitment(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// GetGap operation middleware
+func (siw *ServerInterfaceWrapper) GetGap(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "country" -------------
+	var country string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "country", r.PathValue("country"), &country, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "country", Err: err})
+		return
+	}
+
+	// ------------- Path parameter "period" -------------
+	var period string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "period", r.PathValue("period"), &period, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetGapParams
+
+	// ------------- Optional query parameter "base" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "base", r.URL.Query(), &params.Base, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "base"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "base", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "against" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "against", r.URL.Query(), &params.Against, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "against"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "against", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetGap(w, r, country, period, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetRanking operation middleware
+func (siw *ServerInterfaceWrapper) GetRanking(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRankingParams
+
+	// ------------- Optional query parameter "framework" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "framework", r.URL.Query(), &params.Framework, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "framework"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "framework", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group", r.URL.Query(), &params.Group, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "recommendation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "recommendation", r.URL.Query(), &params.Recommendation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "recommendation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recommendation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period", r.URL.Query(), &params.Period, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period_from", r.URL.Query(), &params.PeriodFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period_from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period_from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period_to", r.URL.Query(), &params.PeriodTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period_to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period_to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", r.URL.Query(), &params.Kind, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "kind"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "kind", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "region" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "region", r.URL.Query(), &params.Region, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "region"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "region", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sub_region" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sub_region", r.URL.Query(), &params.SubRegion, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sub_region"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sub_region", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_coverage" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_coverage", r.URL.Query(), &params.MinCoverage, runtime.BindQueryParameterOptions{Type: "number", Format: "double"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_coverage"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_coverage", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetRanking(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetRegionAggregates operation middleware
+func (siw *ServerInterfaceWrapper) GetRegionAggregates(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRegionAggregatesParams
+
+	// ------------- Optional query parameter "framework" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "framework", r.URL.Query(), &params.Framework, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "framework"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "framework", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group", r.URL.Query(), &params.Group, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "recommendation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "recommendation", r.URL.Query(), &params.Recommendation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "recommendation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recommendation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period", r.URL.Query(), &params.Period, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period_from", r.URL.Query(), &params.PeriodFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period_from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period_from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period_to", r.URL.Query(), &params.PeriodTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period_to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period_to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", r.URL.Query(), &params.Kind, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "kind"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "kind", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "region" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "region", r.URL.Query(), &params.Region, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "region"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "region", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "sub_region" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "sub_region", r.URL.Query(), &params.SubRegion, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "sub_region"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "sub_region", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "min_coverage" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "min_coverage", r.URL.Query(), &params.MinCoverage, runtime.BindQueryParameterOptions{Type: "number", Format: "double"})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "min_coverage"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "min_coverage", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetRegionAggregates(w, r, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// GetTrend operation middleware
+func (siw *ServerInterfaceWrapper) GetTrend(w http.ResponseWriter, r *http.Request) {
+
+	var err error
+	_ = err
+
+	// ------------- Path parameter "country" -------------
+	var country string
+
+	err = runtime.BindStyledParameterWithOptions("simple", "country", r.PathValue("country"), &country, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationPath, Explode: false, Required: true, Type: "string", Format: "", ValueIsUnescaped: true})
+	if err != nil {
+		siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "country", Err: err})
+		return
+	}
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetTrendParams
+
+	// ------------- Optional query parameter "framework" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "framework", r.URL.Query(), &params.Framework, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "framework"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "framework", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "group" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "group", r.URL.Query(), &params.Group, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "group"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "group", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "recommendation" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "recommendation", r.URL.Query(), &params.Recommendation, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "recommendation"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "recommendation", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period_from" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period_from", r.URL.Query(), &params.PeriodFrom, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period_from"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period_from", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "period_to" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "period_to", r.URL.Query(), &params.PeriodTo, runtime.BindQueryParameterOptions{Type: "integer", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "period_to"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "period_to", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "kind" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "kind", r.URL.Query(), &params.Kind, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "kind"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "kind", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetTrend(w, r, country, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListCountries operation middleware
 func (siw *ServerInterfaceWrapper) ListCountries(w http.ResponseWriter, r *http.Request) {
 
@@ -4790,6 +6156,11 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/policy-packs", wrapper.ListPolicyPacks)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/policy-packs", wrapper.UploadPolicyPack)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/policy-packs/{name}/{version}", wrapper.GetPolicyPack)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments/{id}/scorecard", wrapper.GetAssessmentScorecard)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/ranking", wrapper.GetRanking)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/trend/{country}", wrapper.GetTrend)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/regions", wrapper.GetRegionAggregates)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/gap/{country}/{period}", wrapper.GetGap)
 
 	return m
 }
@@ -6343,6 +7714,100 @@ type GetAssessmentScoredefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response GetAssessmentScoredefaultApplicationProblemPlusJSONResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScorecardRequestObject struct {
+	ID     AssessmentID `json:"id"`
+	Params GetAssessmentScorecardParams
+}
+
+type GetAssessmentScorecardResponseObject interface {
+	VisitGetAssessmentScorecardResponse(w http.ResponseWriter) error
+}
+
+type GetAssessmentScorecard200ImageSvgXMLResponse struct {
+	Body          io.Reader
+	ContentLength int64
+}
+
+func (response GetAssessmentScorecard200ImageSvgXMLResponse) VisitGetAssessmentScorecardResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/svg+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetAssessmentScorecard400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentScorecard400ApplicationProblemPlusJSONResponse) VisitGetAssessmentScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScorecard404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentScorecard404ApplicationProblemPlusJSONResponse) VisitGetAssessmentScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScorecard406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentScorecard406ApplicationProblemPlusJSONResponse) VisitGetAssessmentScorecardResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScorecarddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetAssessmentScorecarddefaultApplicationProblemPlusJSONResponse) VisitGetAssessmentScorecardResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -8019,6 +9484,561 @@ func (response WithdrawCommitmentdefaultApplicationProblemPlusJSONResponse) Visi
 	return err
 }
 
+type GetGapRequestObject struct {
+	Country string `json:"country"`
+	Period  string `json:"period"`
+	Params  GetGapParams
+}
+
+type GetGapResponseObject interface {
+	VisitGetGapResponse(w http.ResponseWriter) error
+}
+
+type GetGap200ResponseHeaders struct {
+	Vary string
+}
+
+type GetGap200JSONResponse struct {
+	Body    GapResult
+	Headers GetGap200ResponseHeaders
+}
+
+func (response GetGap200JSONResponse) VisitGetGapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGap200ApplicationVndSdmxDataCsvResponse struct {
+	Body          io.Reader
+	Headers       GetGap200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetGap200ApplicationVndSdmxDataCsvResponse) VisitGetGapResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.sdmx.data+csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetGap200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       GetGap200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetGap200TextCsvResponse) VisitGetGapResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetGap400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetGap400ApplicationProblemPlusJSONResponse) VisitGetGapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGap404ApplicationProblemPlusJSONResponse struct {
+	NotFoundApplicationProblemPlusJSONResponse
+}
+
+func (response GetGap404ApplicationProblemPlusJSONResponse) VisitGetGapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGap406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetGap406ApplicationProblemPlusJSONResponse) VisitGetGapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetGapdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetGapdefaultApplicationProblemPlusJSONResponse) VisitGetGapResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRankingRequestObject struct {
+	Params GetRankingParams
+}
+
+type GetRankingResponseObject interface {
+	VisitGetRankingResponse(w http.ResponseWriter) error
+}
+
+type GetRanking200ResponseHeaders struct {
+	Vary string
+}
+
+type GetRanking200JSONResponse struct {
+	Body    RankingResult
+	Headers GetRanking200ResponseHeaders
+}
+
+func (response GetRanking200JSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRanking200ApplicationVndSdmxDataCsvResponse struct {
+	Body          io.Reader
+	Headers       GetRanking200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetRanking200ApplicationVndSdmxDataCsvResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.sdmx.data+csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetRanking200ImageSvgXMLResponse struct {
+	Body          io.Reader
+	Headers       GetRanking200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetRanking200ImageSvgXMLResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/svg+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetRanking200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       GetRanking200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetRanking200TextCsvResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetRanking400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetRanking400ApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRanking406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRanking406ApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRankingdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetRankingdefaultApplicationProblemPlusJSONResponse) VisitGetRankingResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegionAggregatesRequestObject struct {
+	Params GetRegionAggregatesParams
+}
+
+type GetRegionAggregatesResponseObject interface {
+	VisitGetRegionAggregatesResponse(w http.ResponseWriter) error
+}
+
+type GetRegionAggregates200ResponseHeaders struct {
+	Vary string
+}
+
+type GetRegionAggregates200JSONResponse struct {
+	Body    RegionResult
+	Headers GetRegionAggregates200ResponseHeaders
+}
+
+func (response GetRegionAggregates200JSONResponse) VisitGetRegionAggregatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegionAggregates200ApplicationVndSdmxDataCsvResponse struct {
+	Body          io.Reader
+	Headers       GetRegionAggregates200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetRegionAggregates200ApplicationVndSdmxDataCsvResponse) VisitGetRegionAggregatesResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.sdmx.data+csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetRegionAggregates200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       GetRegionAggregates200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetRegionAggregates200TextCsvResponse) VisitGetRegionAggregatesResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetRegionAggregates400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetRegionAggregates400ApplicationProblemPlusJSONResponse) VisitGetRegionAggregatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegionAggregates406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetRegionAggregates406ApplicationProblemPlusJSONResponse) VisitGetRegionAggregatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetRegionAggregatesdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetRegionAggregatesdefaultApplicationProblemPlusJSONResponse) VisitGetRegionAggregatesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrendRequestObject struct {
+	Country string `json:"country"`
+	Params  GetTrendParams
+}
+
+type GetTrendResponseObject interface {
+	VisitGetTrendResponse(w http.ResponseWriter) error
+}
+
+type GetTrend200ResponseHeaders struct {
+	Vary string
+}
+
+type GetTrend200JSONResponse struct {
+	Body    TrendResult
+	Headers GetTrend200ResponseHeaders
+}
+
+func (response GetTrend200JSONResponse) VisitGetTrendResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrend200ApplicationVndSdmxDataCsvResponse struct {
+	Body          io.Reader
+	Headers       GetTrend200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetTrend200ApplicationVndSdmxDataCsvResponse) VisitGetTrendResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.sdmx.data+csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetTrend200ImageSvgXMLResponse struct {
+	Body          io.Reader
+	Headers       GetTrend200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetTrend200ImageSvgXMLResponse) VisitGetTrendResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "image/svg+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetTrend200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       GetTrend200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetTrend200TextCsvResponse) VisitGetTrendResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetTrend400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response GetTrend400ApplicationProblemPlusJSONResponse) VisitGetTrendResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrend406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetTrend406ApplicationProblemPlusJSONResponse) VisitGetTrendResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetTrenddefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetTrenddefaultApplicationProblemPlusJSONResponse) VisitGetTrendResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListCountriesRequestObject struct {
 	Params ListCountriesParams
 }
@@ -8991,6 +11011,9 @@ type StrictServerInterface interface {
 	// GetAssessmentScore Get an assessment's stored score
 	// (GET /v1/assessments/{id}/score)
 	GetAssessmentScore(ctx context.Context, request GetAssessmentScoreRequestObject) (GetAssessmentScoreResponseObject, error)
+	// GetAssessmentScorecard Draw an assessment's scorecard
+	// (GET /v1/assessments/{id}/scorecard)
+	GetAssessmentScorecard(ctx context.Context, request GetAssessmentScorecardRequestObject) (GetAssessmentScorecardResponseObject, error)
 	// SubmitAssessment Submit a draft for review
 	// (POST /v1/assessments/{id}/submit)
 	SubmitAssessment(ctx context.Context, request SubmitAssessmentRequestObject) (SubmitAssessmentResponseObject, error)
@@ -9048,6 +11071,18 @@ type StrictServerInterface interface {
 	// WithdrawCommitment Withdraw a published commitment
 	// (POST /v1/commitments/{id}/withdraw)
 	WithdrawCommitment(ctx context.Context, request WithdrawCommitmentRequestObject) (WithdrawCommitmentResponseObject, error)
+	// GetGap Compare a shadow assessment with the self-assessment
+	// (GET /v1/comparisons/gap/{country}/{period})
+	GetGap(ctx context.Context, request GetGapRequestObject) (GetGapResponseObject, error)
+	// GetRanking Rank countries for a period
+	// (GET /v1/comparisons/ranking)
+	GetRanking(ctx context.Context, request GetRankingRequestObject) (GetRankingResponseObject, error)
+	// GetRegionAggregates Aggregate scores by UN M49 region
+	// (GET /v1/comparisons/regions)
+	GetRegionAggregates(ctx context.Context, request GetRegionAggregatesRequestObject) (GetRegionAggregatesResponseObject, error)
+	// GetTrend Follow a country across periods
+	// (GET /v1/comparisons/trend/{country})
+	GetTrend(ctx context.Context, request GetTrendRequestObject) (GetTrendResponseObject, error)
 	// ListCountries List countries
 	// (GET /v1/countries)
 	ListCountries(ctx context.Context, request ListCountriesRequestObject) (ListCountriesResponseObject, error)
@@ -9708,6 +11743,33 @@ func (sh *strictHandler) GetAssessmentScore(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// GetAssessmentScorecard operation middleware
+func (sh *strictHandler) GetAssessmentScorecard(w http.ResponseWriter, r *http.Request, id AssessmentID, params GetAssessmentScorecardParams) {
+	var request GetAssessmentScorecardRequestObject
+
+	request.ID = id
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetAssessmentScorecard(ctx, request.(GetAssessmentScorecardRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetAssessmentScorecard")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetAssessmentScorecardResponseObject); ok {
+		if err := validResponse.VisitGetAssessmentScorecardResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // SubmitAssessment operation middleware
 func (sh *strictHandler) SubmitAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params SubmitAssessmentParams) {
 	var request SubmitAssessmentRequestObject
@@ -10278,6 +12340,113 @@ func (sh *strictHandler) WithdrawCommitment(w http.ResponseWriter, r *http.Reque
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(WithdrawCommitmentResponseObject); ok {
 		if err := validResponse.VisitWithdrawCommitmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetGap operation middleware
+func (sh *strictHandler) GetGap(w http.ResponseWriter, r *http.Request, country string, period string, params GetGapParams) {
+	var request GetGapRequestObject
+
+	request.Country = country
+	request.Period = period
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetGap(ctx, request.(GetGapRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetGap")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetGapResponseObject); ok {
+		if err := validResponse.VisitGetGapResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRanking operation middleware
+func (sh *strictHandler) GetRanking(w http.ResponseWriter, r *http.Request, params GetRankingParams) {
+	var request GetRankingRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRanking(ctx, request.(GetRankingRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRanking")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetRankingResponseObject); ok {
+		if err := validResponse.VisitGetRankingResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetRegionAggregates operation middleware
+func (sh *strictHandler) GetRegionAggregates(w http.ResponseWriter, r *http.Request, params GetRegionAggregatesParams) {
+	var request GetRegionAggregatesRequestObject
+
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetRegionAggregates(ctx, request.(GetRegionAggregatesRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetRegionAggregates")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetRegionAggregatesResponseObject); ok {
+		if err := validResponse.VisitGetRegionAggregatesResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetTrend operation middleware
+func (sh *strictHandler) GetTrend(w http.ResponseWriter, r *http.Request, country string, params GetTrendParams) {
+	var request GetTrendRequestObject
+
+	request.Country = country
+	request.Params = params
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetTrend(ctx, request.(GetTrendRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetTrend")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetTrendResponseObject); ok {
+		if err := validResponse.VisitGetTrendResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -115,6 +115,15 @@ var operationRules = map[string]rule{
 	"reopenCommitment":               keyW,
 	"createProgressReport":           keyW,
 
+	// Comparisons read published, scored assessments only: public. The
+	// scorecard applies the read rule of assessments itself
+	// (api/compare.go): owners draw any revision, others published ones.
+	"getRanking":             public,
+	"getTrend":               public,
+	"getRegionAggregates":    public,
+	"getGap":                 public,
+	"getAssessmentScorecard": public,
+
 	// Operations: probes and documentation are public; metrics tell about
 	// traffic, for the operator's scraper (an admin key).
 	"getHealth":    public,

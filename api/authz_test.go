@@ -59,6 +59,11 @@ var roleMatrix = map[string]string{
 	"publishCommitment": reviewerW, "correctCommitment": reviewerW, "withdrawCommitment": reviewerW,
 	"reopenCommitment": reviewerW,
 
+	// Comparisons read published scores; the scorecard of the draft is its
+	// owners' only.
+	"getRanking": allOK, "getTrend": allOK, "getRegionAggregates": allOK, "getGap": allOK,
+	"getAssessmentScorecard": ownerRead,
+
 	"getHealth": allOK, "getReadiness": allOK, "getMetrics": adminOnly,
 	"getOpenAPI": allOK, "getDocs": allOK, "getDocsAsset": allOK,
 }
@@ -112,6 +117,7 @@ func TestRoleMatrix(t *testing.T) {
 							"{id}", rec.ID, "{version}", "1", "{frameworkId}", fw.ID,
 							"{recommendationId}", cat.Recommendations()[0].ID, "{indicatorId}", cat.Indicators()[0].ID,
 							"{alpha3}", "NOR", "{asset}", "index.css", "{keyId}", keyID, "{name}", "matrix",
+							"{country}", "NOR", "{period}", "2025",
 						).Replace(path)
 						if strings.HasPrefix(path, "/v1/policy-packs/{name}") {
 							p = "/v1/policy-packs/matrix/1"

@@ -211,7 +211,9 @@ func keepRequest(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
 	switch operationID {
 	case "GetMetrics", "GetDocs", "GetDocsAsset",
 		// The commitment summaries follow the Accept header.
-		"GetCountryCommitmentSummary", "GetWorkstreamCommitmentSummary", "GetFollowUpCommitmentSummary":
+		"GetCountryCommitmentSummary", "GetWorkstreamCommitmentSummary", "GetFollowUpCommitmentSummary",
+		// So do the comparisons and scorecards (api/compare.go).
+		"GetRanking", "GetTrend", "GetRegionAggregates", "GetGap", "GetAssessmentScorecard":
 		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 			return f(context.WithValue(ctx, requestKey, r), w, r, request)
 		}
