@@ -228,7 +228,10 @@ func (s *Server) listVisible(ctx context.Context, f StrictHandlerFunc, w http.Re
 		if full, err := civicspace.AuthorizeRead(p, rec); err == nil {
 			if !full {
 				rec = s.publishedRecordOf(ctx, rec)
-				if rec == nil {
+				// The store filtered on the current state: a correction
+				// being drafted must not show through the published one
+				// (?status=draft would tell that there is one).
+				if rec == nil || !viewMatches(filter, rec) {
 					continue
 				}
 			}
@@ -241,6 +244,22 @@ func (s *Server) listVisible(ctx context.Context, f StrictHandlerFunc, w http.Re
 		out.Headers.Link = &link
 	}
 	return out, nil
+}
+
+// viewMatches reports whether the published view of a record still
+// matches the filter the store applied to its current state. Dropping
+// one leaves a short page; its next page token is still right.
+func viewMatches(f civicspace.AssessmentFilter, rec *civicspace.Record) bool {
+	a := &rec.Assessment
+	for _, c := range [][2]string{
+		{f.Country, a.Subject.Country}, {f.Organisation, a.Subject.Organisation}, {f.Period, a.Period.String()},
+		{string(f.Kind), string(a.Kind)}, {string(f.Status), string(rec.Status)}, {f.Author, a.Author},
+	} {
+		if c[0] != "" && c[0] != c[1] {
+			return false
+		}
+	}
+	return true
 }
 
 // publishedRecordOf returns rec as the public sees it: its published

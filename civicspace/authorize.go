@@ -57,17 +57,54 @@ func errNoKey() error {
 	return Errorf(EUNAUTHORIZED, "this operation needs an API key: send it as Authorization: Bearer csk_…")
 }
 
-// Owns reports whether p may see and work on a's unpublished states.
-func (p *Principal) Owns(a *Assessment) bool {
-	switch p.role() {
-	case RoleAdmin:
-		return true
-	case RoleAssessor, RoleReviewer:
-		return a.Kind == KindSelf && slices.Contains(p.Subjects, a.Subject.Key())
-	case RoleWatchdog:
-		return a.Kind == KindShadow && p.Organisation != "" && a.Author == p.Organisation
+// Ownership describes the assessments a principal owns, as a store can
+// select them: those of Kind, and of one of Subjects (when not nil) and by
+// Author (when not empty). An Ownership that names neither subjects nor
+// an author owns nothing, so that a key with an empty scope never owns
+// every assessment of a kind.
+type Ownership struct {
+	Kind     Kind
+	Subjects []string
+	Author   string
+}
+
+// Owns reports whether o covers a.
+func (o *Ownership) Owns(a *Assessment) bool {
+	if o == nil || (o.Subjects == nil && o.Author == "") || a.Kind != o.Kind {
+		return false
 	}
-	return false
+	if o.Subjects != nil && !slices.Contains(o.Subjects, a.Subject.Key()) {
+		return false
+	}
+	return o.Author == "" || a.Author == o.Author
+}
+
+// Ownership returns what p owns besides what an admin owns (everything):
+// an assessor's or reviewer's subjects' self assessments, a watchdog's
+// organisation's shadow assessments. Nil for anyone else, and for a key
+// without the scope its role needs.
+func (p *Principal) Ownership() *Ownership {
+	switch p.role() {
+	case RoleAssessor, RoleReviewer:
+		if len(p.Subjects) > 0 {
+			return &Ownership{Kind: KindSelf, Subjects: slices.Clone(p.Subjects)}
+		}
+	case RoleWatchdog:
+		if p.Organisation != "" {
+			return &Ownership{Kind: KindShadow, Author: p.Organisation}
+		}
+	}
+	return nil
+}
+
+// Owns reports whether p may see and work on a's unpublished states. It
+// and ListScope read the same Ownership, so what a caller may open is
+// what it lists.
+func (p *Principal) Owns(a *Assessment) bool {
+	if p.role() == RoleAdmin {
+		return true
+	}
+	return p.Ownership().Owns(a)
 }
 
 // AuthorizeRead decides what of rec p may read: everything (full), only
@@ -168,22 +205,17 @@ func ownerRule(p *Principal) string {
 	return "it has no rights on assessments"
 }
 
-// ListScope narrows a listing to what p may see: an owner's assessments in
-// any status, everyone else's only once published. The store filters by
-// subjects and by publication, not by author, so a watchdog lists what is
-// published (its own drafts it reads by ID).
+// ListScope narrows a listing to what p may see: what it owns in any
+// status (an assessor's or reviewer's subjects' self assessments, a
+// watchdog's own shadow ones, drafts included), everything else once
+// published, and for an admin everything.
 func ListScope(p *Principal, f AssessmentFilter) AssessmentFilter {
-	switch p.role() {
-	case RoleAdmin:
-	case RoleAssessor, RoleReviewer:
-		// It owns its subjects' self assessments; another kind it sees
-		// once published, like anyone.
-		if f.Kind == "" || f.Kind == KindSelf {
-			f.Subjects, f.Kind = slices.Clone(p.Subjects), KindSelf
-		} else {
-			f.PublishedOnly = true
-		}
-	default:
+	if p.role() == RoleAdmin {
+		return f
+	}
+	if o := p.Ownership(); o != nil {
+		f.Visible = o
+	} else {
 		f.PublishedOnly = true
 	}
 	return f

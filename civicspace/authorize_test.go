@@ -106,3 +106,65 @@ func TestAPIKey(t *testing.T) {
 	_, _, err = civicspace.NewAPIKey(civicspace.KeySpec{Role: "root"}, "cli", now)
 	require.Equal(t, "/role", civicspace.ErrorProblems(err)[0].Pointer)
 }
+
+// TestListScope checks what each caller lists: an admin everything, an
+// owner what it owns (drafts included) beside what is published, anyone
+// else (and a key without the scope its role needs) only what is
+// published; and that Owns, which opens one record, reads the same
+// Ownership.
+func TestListScope(t *testing.T) {
+	f := civicspace.AssessmentFilter{Country: "NOR", PageSize: 10}
+	for _, tc := range []struct {
+		name string
+		p    *civicspace.Principal
+		want civicspace.AssessmentFilter
+	}{
+		{"admin", &civicspace.Principal{KeyID: "x", Role: civicspace.RoleAdmin}, f},
+		{"anonymous", civicspace.Anonymous, civicspace.AssessmentFilter{Country: "NOR", PageSize: 10, PublishedOnly: true}},
+		{"nil", nil, civicspace.AssessmentFilter{Country: "NOR", PageSize: 10, PublishedOnly: true}},
+		{"assessor", &civicspace.Principal{KeyID: "a", Role: civicspace.RoleAssessor, Subjects: []string{"NOR", "org:X"}, Organisation: "MoJ"},
+			civicspace.AssessmentFilter{Country: "NOR", PageSize: 10, Visible: &civicspace.Ownership{Kind: civicspace.KindSelf, Subjects: []string{"NOR", "org:X"}}}},
+		{"reviewer", &civicspace.Principal{KeyID: "r", Role: civicspace.RoleReviewer, Subjects: []string{"SWE"}},
+			civicspace.AssessmentFilter{Country: "NOR", PageSize: 10, Visible: &civicspace.Ownership{Kind: civicspace.KindSelf, Subjects: []string{"SWE"}}}},
+		{"watchdog", &civicspace.Principal{KeyID: "w", Role: civicspace.RoleWatchdog, Organisation: "Watch"},
+			civicspace.AssessmentFilter{Country: "NOR", PageSize: 10, Visible: &civicspace.Ownership{Kind: civicspace.KindShadow, Author: "Watch"}}},
+		{"watchdog without organisation", &civicspace.Principal{KeyID: "w", Role: civicspace.RoleWatchdog},
+			civicspace.AssessmentFilter{Country: "NOR", PageSize: 10, PublishedOnly: true}},
+		{"assessor without subjects", &civicspace.Principal{KeyID: "a", Role: civicspace.RoleAssessor},
+			civicspace.AssessmentFilter{Country: "NOR", PageSize: 10, PublishedOnly: true}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			require.Equal(t, tc.want, civicspace.ListScope(tc.p, f))
+		})
+	}
+
+	assessments := map[string]*civicspace.Assessment{
+		"NOR self by MoJ":     {Subject: civicspace.Subject{Country: "NOR"}, Kind: civicspace.KindSelf, Author: "MoJ"},
+		"NOR self by other":   {Subject: civicspace.Subject{Country: "NOR"}, Kind: civicspace.KindSelf, Author: "Other"},
+		"SWE self":            {Subject: civicspace.Subject{Country: "SWE"}, Kind: civicspace.KindSelf, Author: "MoJ"},
+		"NOR shadow by Watch": {Subject: civicspace.Subject{Country: "NOR"}, Kind: civicspace.KindShadow, Author: "Watch"},
+		"SWE shadow by Watch": {Subject: civicspace.Subject{Country: "SWE"}, Kind: civicspace.KindShadow, Author: "Watch"},
+		"NOR shadow by other": {Subject: civicspace.Subject{Country: "NOR"}, Kind: civicspace.KindShadow, Author: "Other"},
+		"org X self":          {Subject: civicspace.Subject{Organisation: "X"}, Kind: civicspace.KindSelf, Author: "X"},
+	}
+	for _, tc := range []struct {
+		p    *civicspace.Principal
+		owns []string
+	}{
+		{&civicspace.Principal{KeyID: "a", Role: civicspace.RoleAssessor, Subjects: []string{"NOR", "org:X"}}, []string{"NOR self by MoJ", "NOR self by other", "org X self"}},
+		{&civicspace.Principal{KeyID: "w", Role: civicspace.RoleWatchdog, Organisation: "Watch"}, []string{"NOR shadow by Watch", "SWE shadow by Watch"}},
+		{&civicspace.Principal{KeyID: "w", Role: civicspace.RoleWatchdog}, nil},
+		{&civicspace.Principal{KeyID: "r", Role: civicspace.RoleReviewer, Subjects: []string{}}, nil},
+		{civicspace.Anonymous, nil},
+	} {
+		for name, a := range assessments {
+			want := false
+			for _, o := range tc.owns {
+				want = want || o == name
+			}
+			require.Equal(t, want, tc.p.Owns(a), "%s %v owns %s", tc.p.Role, tc.p.Subjects, name)
+			require.Equal(t, want, tc.p.Ownership().Owns(a), "%s %v: Ownership agrees on %s", tc.p.Role, tc.p.Subjects, name)
+		}
+	}
+	require.False(t, (&civicspace.Ownership{Kind: civicspace.KindSelf}).Owns(assessments["NOR self by MoJ"]), "an empty scope owns nothing")
+}

@@ -154,6 +154,13 @@ type AssessmentFilter struct {
 	PublishedOnly bool
 	// Subjects, when not nil, keeps only these subject keys (Subject.Key).
 	Subjects []string
+	// Author, when not empty, keeps only assessments by this author (the
+	// current revision's).
+	Author string
+	// Visible, when not nil, keeps only what a caller may list: what it
+	// owns (see Ownership), in any status, and everything else once
+	// published. ListScope sets it.
+	Visible *Ownership
 	// PageSize is clamped to 1-MaxPageSize; 0 means DefaultPageSize.
 	PageSize  int
 	PageToken string

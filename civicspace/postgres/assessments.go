@@ -473,6 +473,24 @@ func (s *Store) ListAssessments(ctx context.Context, f civicspace.AssessmentFilt
 		}
 		q.add("a.subject_key = ANY(?)", f.Subjects)
 	}
+	if f.Author != "" {
+		q.add("r.document->>'author' = ?", f.Author)
+	}
+	if o := f.Visible; o != nil {
+		// Published, or owned: of the owner's kind, subjects and author.
+		owned, oargs := "a.kind = ?", []any{string(o.Kind)}
+		if o.Subjects != nil {
+			owned, oargs = owned+" AND a.subject_key = ANY(?)", append(oargs, o.Subjects)
+		}
+		if o.Author != "" {
+			owned, oargs = owned+" AND r.document->>'author' = ?", append(oargs, o.Author)
+		}
+		if len(o.Subjects) == 0 && o.Author == "" {
+			q.add("a.published_version > 0") // owns nothing
+		} else {
+			q.add("(a.published_version > 0 OR ("+owned+"))", oargs...)
+		}
+	}
 	size := civicspace.ClampPageSize(f.PageSize)
 	limit := q.param(size + 1)
 	rows, err := s.pool.Query(ctx, `SELECT `+recordColumns+`, a.seq`+recordFrom+`

@@ -419,6 +419,24 @@ func (s *Store) ListAssessments(ctx context.Context, f civicspace.AssessmentFilt
 		}
 		where, args = append(where, "a.subject_key IN (SELECT value FROM json_each(?))"), append(args, jsonArray(f.Subjects))
 	}
+	if f.Author != "" {
+		where, args = append(where, "json_extract(r.document, '$.author') = ?"), append(args, f.Author)
+	}
+	if o := f.Visible; o != nil {
+		// Published, or owned: of the owner's kind, subjects and author.
+		owned, oargs := []string{"a.kind = ?"}, []any{string(o.Kind)}
+		if o.Subjects != nil {
+			owned, oargs = append(owned, "a.subject_key IN (SELECT value FROM json_each(?))"), append(oargs, jsonArray(o.Subjects))
+		}
+		if o.Author != "" {
+			owned, oargs = append(owned, "json_extract(r.document, '$.author') = ?"), append(oargs, o.Author)
+		}
+		if len(o.Subjects) == 0 && o.Author == "" {
+			where = append(where, "a.published_version > 0") // owns nothing
+		} else {
+			where, args = append(where, "(a.published_version > 0 OR ("+strings.Join(owned, " AND ")+"))"), append(args, oargs...)
+		}
+	}
 	size := civicspace.ClampPageSize(f.PageSize)
 	args = append(args, size+1)
 	rows, err := s.reader.QueryContext(ctx, `SELECT `+recordColumns+`, a.seq`+recordFrom+`

@@ -29,6 +29,7 @@ func Run(t *testing.T, open func(t *testing.T) civicspace.AssessmentStore) {
 		{"UpdateOnlyDrafts", testUpdateOnlyDrafts},
 		{"Delete", testDelete},
 		{"List", testList},
+		{"ListVisible", testListVisible},
 		{"ListUnderConcurrentInserts", testListUnderConcurrentInserts},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"LatestPublished", testLatestPublished},
