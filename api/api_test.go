@@ -33,13 +33,20 @@ func TestRoutesMatchSpec(t *testing.T) {
 	require.Equal(t, ops, routes)
 }
 
-// TestSelfAssessmentFlow walks the README's tour: create a draft, read its
-// problems, fix them, submit, publish, read the explained score.
+// TestSelfAssessmentFlow walks the README's tour with the keys of the
+// real roles: the government's assessor creates a draft, reads its
+// problems, fixes them and submits it; its reviewer publishes it; anyone
+// reads the explained score.
 func TestSelfAssessmentFlow(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open storeOpener) {
 		e := newEnv(t, open)
 		good := exampleAssessment(t)
 		ev := evidenceIndicator(t)
+		assessor := bearer(e.newKey(civicspace.KeySpec{Name: "Demoland's assessor", Role: civicspace.RoleAssessor,
+			Subjects: []string{good.Subject.Key()}, Organisation: good.Author}))
+		reviewer := bearer(e.newKey(civicspace.KeySpec{Name: "Demoland's reviewer", Role: civicspace.RoleReviewer,
+			Subjects: []string{good.Subject.Key()}}))
+		anonymous := bearer("")
 
 		// A draft with two problems: evidence missing, an unknown indicator.
 		draft := *good
@@ -52,11 +59,12 @@ func TestSelfAssessmentFlow(t *testing.T) {
 		draft.Answers[ev.ID] = bare
 		draft.Answers["no-such-indicator"] = civicspace.Answer{Value: civicspace.BoolValue(true)}
 
-		res := e.do("POST", "/v1/assessments", &draft)
+		res := e.do("POST", "/v1/assessments", &draft, assessor)
 		require.Equal(t, http.StatusCreated, res.StatusCode, "%s", res.body)
 		var rec api.AssessmentRecord
 		res.decode(t, &rec)
 		require.Equal(t, api.AssessmentStatusDraft, rec.Status)
+		require.Regexp(t, `^key:[a-z0-9]{8}$`, rec.CreatedBy, "the revision names the assessor's key")
 		require.Equal(t, 1, rec.Version)
 		require.Equal(t, "/v1/assessments/"+rec.ID, location(t, res))
 		etag := res.Header.Get("ETag")
@@ -67,21 +75,23 @@ func TestSelfAssessmentFlow(t *testing.T) {
 		}, rec.Problems)
 		require.Zero(t, e.scorer.calls.Load(), "a draft with problems is not scored")
 
-		// Its problems, and no score yet.
-		res = e.do("GET", "/v1/assessments/"+rec.ID+"/problems", nil)
+		// Its problems, and no score yet; the draft does not exist for
+		// the public.
+		res = e.do("GET", "/v1/assessments/"+rec.ID+"/problems", nil, assessor)
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		var report api.ValidationReport
 		res.decode(t, &report)
 		require.False(t, report.Valid)
 		require.Equal(t, rec.Problems, report.Problems)
-		e.do("GET", "/v1/assessments/"+rec.ID+"/score", nil).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+		e.do("GET", "/v1/assessments/"+rec.ID+"/score", nil, assessor).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+		e.do("GET", "/v1/assessments/"+rec.ID, nil, anonymous).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
 
 		// Submitting it is refused with every problem listed.
-		p := e.do("POST", "/v1/assessments/"+rec.ID+"/submit", nil, ifMatch(etag)).problem(t, http.StatusUnprocessableEntity, civicspace.EINVALID)
+		p := e.do("POST", "/v1/assessments/"+rec.ID+"/submit", nil, assessor, ifMatch(etag)).problem(t, http.StatusUnprocessableEntity, civicspace.EINVALID)
 		require.Equal(t, rec.Problems, p.Errors)
 
 		// Fix it.
-		res = e.do("PUT", "/v1/assessments/"+rec.ID, good, ifMatch(etag))
+		res = e.do("PUT", "/v1/assessments/"+rec.ID, good, assessor, ifMatch(etag))
 		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
 		res.decode(t, &rec)
 		require.Equal(t, 2, rec.Version)
@@ -89,21 +99,26 @@ func TestSelfAssessmentFlow(t *testing.T) {
 		etag = res.Header.Get("ETag")
 		require.Equal(t, int64(1), e.scorer.calls.Load(), "a valid revision is scored when written")
 
-		// Submit and publish: the content does not change, nor does its score.
-		res = e.do("POST", "/v1/assessments/"+rec.ID+"/submit", map[string]string{"note": "ready for review"}, ifMatch(etag))
+		// Submit and publish: the content does not change, nor does its
+		// score. The assessor may not publish its own work; the reviewer
+		// may.
+		res = e.do("POST", "/v1/assessments/"+rec.ID+"/submit", map[string]string{"note": "ready for review"}, assessor, ifMatch(etag))
 		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
 		res.decode(t, &rec)
 		require.Equal(t, api.AssessmentStatusSubmitted, rec.Status)
-		res = e.do("POST", "/v1/assessments/"+rec.ID+"/publish", nil, ifMatch(res.Header.Get("ETag")))
+		etag = res.Header.Get("ETag")
+		e.do("POST", "/v1/assessments/"+rec.ID+"/publish", nil, assessor, ifMatch(etag)).problem(t, http.StatusForbidden, civicspace.EFORBIDDEN)
+		res = e.do("POST", "/v1/assessments/"+rec.ID+"/publish", nil, reviewer, ifMatch(etag))
 		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
 		res.decode(t, &rec)
+		require.NotEqual(t, rec.CreatedBy, rec.UpdatedBy, "published by the reviewer's key")
 		require.Equal(t, api.AssessmentStatusPublished, rec.Status)
 		require.Equal(t, 4, rec.Version)
 		require.Equal(t, 4, rec.PublishedVersion)
 		require.Equal(t, int64(1), e.scorer.calls.Load(), "lifecycle moves reuse the stored score")
 
-		// The explained score, as stored.
-		res = e.do("GET", "/v1/assessments/"+rec.ID+"/score", nil)
+		// The explained score, as stored, for anyone.
+		res = e.do("GET", "/v1/assessments/"+rec.ID+"/score", nil, anonymous)
 		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
 		var sc api.StoredScore
 		res.decode(t, &sc)
@@ -120,14 +135,14 @@ func TestSelfAssessmentFlow(t *testing.T) {
 		require.NotEmpty(t, result.Recommendations[0].Explanation)
 
 		// It is the score an inline request gives for the same content.
-		res = e.do("POST", "/v1/score", good)
+		res = e.do("POST", "/v1/score", good, assessor)
 		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
 		var inline api.Result
 		res.decode(t, &inline)
 		require.Equal(t, result, inline)
 
-		// Every revision is kept, with what it changed.
-		res = e.do("GET", "/v1/assessments/"+rec.ID+"/revisions", nil)
+		// Every revision is kept, with what it changed, for its owners.
+		res = e.do("GET", "/v1/assessments/"+rec.ID+"/revisions", nil, reviewer)
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		var revs api.RevisionList
 		res.decode(t, &revs)
@@ -139,16 +154,25 @@ func TestSelfAssessmentFlow(t *testing.T) {
 		require.Equal(t, "ready for review", revs.Revisions[2].Note)
 		require.ElementsMatch(t, []string{"/answers/" + ev.ID, "/answers/no-such-indicator"}, revs.Revisions[1].Changes)
 
-		res = e.do("GET", "/v1/assessments/"+rec.ID+"/revisions/1", nil)
+		res = e.do("GET", "/v1/assessments/"+rec.ID+"/revisions/1", nil, assessor)
 		require.Equal(t, http.StatusOK, res.StatusCode)
 		var rev1 api.Revision
 		res.decode(t, &rev1)
 		require.Contains(t, rev1.Assessment.Answers, "no-such-indicator")
-		e.do("GET", "/v1/assessments/"+rec.ID+"/revisions/9", nil).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+		e.do("GET", "/v1/assessments/"+rec.ID+"/revisions/9", nil, assessor).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+
+		// The public sees the published revision only.
+		res = e.do("GET", "/v1/assessments/"+rec.ID+"/revisions", nil, anonymous)
+		require.Equal(t, http.StatusOK, res.StatusCode)
+		var public api.RevisionList
+		res.decode(t, &public)
+		require.Len(t, public.Revisions, 1)
+		require.Equal(t, 4, public.Revisions[0].Version)
+		e.do("GET", "/v1/assessments/"+rec.ID+"/revisions/1", nil, anonymous).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
 
 		// The first revision had problems: it has no score.
-		e.do("GET", "/v1/assessments/"+rec.ID+"/score?version=1", nil).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
-		res = e.do("GET", "/v1/assessments/"+rec.ID+"/score?version=2", nil)
+		e.do("GET", "/v1/assessments/"+rec.ID+"/score?version=1", nil, assessor).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+		res = e.do("GET", "/v1/assessments/"+rec.ID+"/score?version=2", nil, assessor)
 		require.Equal(t, http.StatusOK, res.StatusCode)
 	})
 }
