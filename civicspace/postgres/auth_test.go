@@ -37,3 +37,7 @@ func TestKeysNotInClear(t *testing.T) {
 	require.NotContains(t, row, secret[strings.LastIndexByte(secret, '_')+1:], "the secret is stored in clear")
 	require.Equal(t, civicspace.HashAPIKey(secret), hash)
 }
+
+func BenchmarkListVisible(b *testing.B) {
+	storetest.BenchListVisible(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
+}

@@ -52,3 +52,7 @@ func TestKeysNotInClear(t *testing.T) {
 	require.NoError(t, rows.Err())
 	require.Equal(t, 1, n)
 }
+
+func BenchmarkListVisible(b *testing.B) {
+	storetest.BenchListVisible(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
+}

@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"context"
 	"testing"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -95,6 +96,60 @@ func testListVisible(t *testing.T, s civicspace.AssessmentStore) {
 						listed = listed || w == name
 					}
 					require.Equal(t, listed, isPublished || o.Owns(a), "%s", name)
+				}
+			}
+		})
+	}
+}
+
+// BenchListVisible measures what a watchdog lists out of 2,000 stored
+// assessments (40 countries × 5 periods × 2 kinds × 5, 3 of each 5
+// published, a fifth of the shadow ones by the watchdog): its first page,
+// and every page of its own shadow drafts, beside the public's first page.
+func BenchListVisible(b *testing.B, open func(b *testing.B) civicspace.AssessmentStore) {
+	s := open(b)
+	defer s.Close()
+	ctx := b.Context()
+	countries := benchCountries(40)
+	periods := []string{"2021", "2022", "2023", "2024", "2025"}
+	kinds := []civicspace.Kind{civicspace.KindSelf, civicspace.KindShadow}
+	const perTriple = 5
+	seed(ctx, b, len(countries)*len(periods)*len(kinds)*perTriple, func(ctx context.Context, i int) error {
+		n, j := i%perTriple, i/perTriple
+		kind := kinds[j%len(kinds)]
+		j /= len(kinds)
+		a := Fixture(countries[j/len(periods)], periods[j%len(periods)], kind)
+		if kind == civicspace.KindShadow {
+			a.Author = "Other Watch"
+			if j%5 == 0 { // one country and period in five
+				a.Author = "Civic Watch"
+			}
+		}
+		if n < 3 {
+			_, err := publish(ctx, s, a)
+			return err
+		}
+		_, err := s.CreateAssessment(ctx, a, "bench")
+		return err
+	})
+	watchdog := &civicspace.Ownership{Kind: civicspace.KindShadow, Author: "Civic Watch"}
+	for _, bc := range []struct {
+		name string
+		f    civicspace.AssessmentFilter
+		want int
+	}{
+		{"public_first_page", civicspace.AssessmentFilter{PublishedOnly: true, PageSize: 50}, 50},
+		{"watchdog_first_page", civicspace.AssessmentFilter{Visible: watchdog, PageSize: 50}, 50},
+		{"watchdog_own_drafts", civicspace.AssessmentFilter{Visible: watchdog, Kind: civicspace.KindShadow, Status: civicspace.Draft, PageSize: civicspace.MaxPageSize}, 80},
+	} {
+		b.Run(bc.name, func(b *testing.B) {
+			for b.Loop() {
+				page, err := s.ListAssessments(ctx, bc.f)
+				if err != nil {
+					b.Fatal(err)
+				}
+				if len(page.Records) != bc.want {
+					b.Fatalf("got %d records, want %d", len(page.Records), bc.want)
 				}
 			}
 		})
