@@ -3397,7 +3397,14 @@ type ClientInterface interface {
 
 	// ListAssessments List assessments
 	//
-	// The current state of stored assessments, oldest first, one page at a time.
+	// The current state of stored assessments, oldest first, one page at a
+	// time. Each caller lists what it owns in any status (an assessor's or
+	// reviewer's subjects' self assessments, a watchdog's own shadow
+	// assessments, drafts included) and everything else only once
+	// published, as published; an anonymous caller only what is
+	// published, an admin everything. The filters apply to what the
+	// caller sees, so a page may hold fewer than `page_size` entries:
+	// follow `next_page_token` to the end.
 	//
 	// Corresponds with GET /v1/assessments (the `ListAssessments` operationId).
 	ListAssessments(ctx context.Context, params *ListAssessmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4219,7 +4226,14 @@ func (c *Client) GetReadiness(ctx context.Context, reqEditors ...RequestEditorFn
 
 // ListAssessments List assessments
 //
-// The current state of stored assessments, oldest first, one page at a time.
+// The current state of stored assessments, oldest first, one page at a
+// time. Each caller lists what it owns in any status (an assessor's or
+// reviewer's subjects' self assessments, a watchdog's own shadow
+// assessments, drafts included) and everything else only once
+// published, as published; an anonymous caller only what is
+// published, an admin everything. The filters apply to what the
+// caller sees, so a page may hold fewer than `page_size` entries:
+// follow `next_page_token` to the end.
 //
 // Corresponds with GET /v1/assessments (the `ListAssessments` operationId).
 func (c *Client) ListAssessments(ctx context.Context, params *ListAssessmentsParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -9095,7 +9109,14 @@ type ClientWithResponsesInterface interface {
 
 	// ListAssessmentsWithResponse List assessments
 	//
-	// The current state of stored assessments, oldest first, one page at a time.
+	// The current state of stored assessments, oldest first, one page at a
+	// time. Each caller lists what it owns in any status (an assessor's or
+	// reviewer's subjects' self assessments, a watchdog's own shadow
+	// assessments, drafts included) and everything else only once
+	// published, as published; an anonymous caller only what is
+	// published, an admin everything. The filters apply to what the
+	// caller sees, so a page may hold fewer than `page_size` entries:
+	// follow `next_page_token` to the end.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -13809,7 +13830,14 @@ func (c *ClientWithResponses) GetReadinessWithResponse(ctx context.Context, reqE
 
 // ListAssessmentsWithResponse List assessments
 //
-// The current state of stored assessments, oldest first, one page at a time.
+// The current state of stored assessments, oldest first, one page at a
+// time. Each caller lists what it owns in any status (an assessor's or
+// reviewer's subjects' self assessments, a watchdog's own shadow
+// assessments, drafts included) and everything else only once
+// published, as published; an anonymous caller only what is
+// published, an admin everything. The filters apply to what the
+// caller sees, so a page may hold fewer than `page_size` entries:
+// follow `next_page_token` to the end.
 //
 // Returns a wrapper object for the known response body format(s).
 //
