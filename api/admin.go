@@ -2,6 +2,8 @@ package api
 
 import (
 	"context"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -202,7 +204,7 @@ func (s *Server) RescoreAssessment(ctx context.Context, req RescoreAssessmentReq
 	if err != nil {
 		return nil, err
 	}
-	scorer, _, err := compiler.CompilePack(ctx, p)
+	scorer, err := s.auth.packScorers.get(ctx, compiler, p)
 	if err != nil {
 		return nil, err
 	}
@@ -230,4 +232,49 @@ func (s *Server) packScore(ctx context.Context, id string, version int, ref stri
 		return nil, err
 	}
 	return storedScoreResponse(storedScoreToAPI(sc)), nil
+}
+
+// maxPackScorers bounds the compiled packs kept for rescoring: each holds
+// its compiled policy and its answer caches.
+const maxPackScorers = 4
+
+// packScorers keeps the scorers of the packs used last, by name@version
+// and digest: a pack is never changed once uploaded, and compiling it
+// again, its tests included, costs more than the rescoring it serves.
+type packScorers struct {
+	mu      sync.Mutex
+	scorers map[string]civicspace.Scorer
+	order   []string // least recently used first
+}
+
+func (c *packScorers) get(ctx context.Context, compiler civicspace.PackCompiler, p *civicspace.PolicyPack) (civicspace.Scorer, error) {
+	key := p.Ref() + " " + p.Digest
+	c.mu.Lock()
+	scorer, ok := c.scorers[key]
+	if ok {
+		c.order = append(slices.DeleteFunc(c.order, func(k string) bool { return k == key }), key)
+	}
+	c.mu.Unlock()
+	if ok {
+		return scorer, nil
+	}
+	// Compiled outside the lock: other packs need not wait for this one.
+	scorer, _, err := compiler.CompilePack(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.scorers == nil {
+		c.scorers = map[string]civicspace.Scorer{}
+	}
+	if _, ok := c.scorers[key]; !ok {
+		if len(c.order) >= maxPackScorers {
+			delete(c.scorers, c.order[0])
+			c.order = c.order[1:]
+		}
+		c.scorers[key] = scorer
+		c.order = append(c.order, key)
+	}
+	return scorer, nil
 }

@@ -85,7 +85,9 @@ type authState struct {
 	audit     civicspace.AuditStore
 	packs     civicspace.PolicyPackStore
 	compiler  civicspace.PackCompiler
-	now       func() time.Time
+	// packScorers are the compiled packs rescoring used last (admin.go).
+	packScorers packScorers
+	now         func() time.Time
 
 	failRate  rate.Limit
 	failBurst int

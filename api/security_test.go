@@ -8,6 +8,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -391,4 +392,51 @@ func TestRescoreKeepsTheOriginal(t *testing.T) {
 		e.do("GET", path+"/score?pack=strict", nil, bearer(reviewer)).problem(t, http.StatusForbidden, civicspace.EFORBIDDEN)
 		e.do("GET", path+"/score?pack=strict", nil, bearer("")).problem(t, http.StatusUnauthorized, civicspace.EUNAUTHORIZED)
 	})
+}
+
+// countingCompiler counts pack compilations.
+type countingCompiler struct {
+	civicspace.PackCompiler
+	calls atomic.Int64
+}
+
+func (c *countingCompiler) CompilePack(ctx context.Context, p *civicspace.PolicyPack) (civicspace.Scorer, int, error) {
+	c.calls.Add(1)
+	return c.PackCompiler.CompilePack(ctx, p)
+}
+
+// TestRescoreReusesThePack rescores several assessments under one pack:
+// the pack is compiled (and its tests run) at upload and once for
+// rescoring, not once per assessment; another pack is compiled on its own.
+func TestRescoreReusesThePack(t *testing.T) {
+	compiler := &countingCompiler{PackCompiler: &opa.PackCompiler{Catalog: civicspace.DefaultCatalog(), Countries: civicspace.DefaultCountries()}}
+	e := newEnv(t, stores["sqlite"], withAPIOptions(api.WithPackCompiler(compiler)))
+	var ids []string
+	for _, country := range []string{"NOR", "SWE", "DEU"} {
+		res := e.do("POST", "/v1/assessments", fullAssessment(e.svc.Catalog, country))
+		require.Equal(t, http.StatusCreated, res.StatusCode, "%s", res.body)
+		var rec api.AssessmentRecord
+		res.decode(t, &rec)
+		ids = append(ids, rec.ID)
+	}
+	digests := map[string]string{}
+	for _, version := range []string{"1", "2"} {
+		res := e.do("POST", "/v1/policy-packs", map[string]any{"name": "strict", "version": version,
+			"files": map[string]string{"civicspace/policy/data.json": `{"min_coverage": 0.` + version + `}`}})
+		require.Equal(t, http.StatusCreated, res.StatusCode, "%s", res.body)
+		var p api.PolicyPack
+		res.decode(t, &p)
+		digests[version] = p.Digest
+	}
+	require.EqualValues(t, 2, compiler.calls.Load())
+	for _, version := range []string{"1", "2", "1"} {
+		for _, id := range ids {
+			res := e.do("POST", "/v1/assessments/"+id+"/rescore?pack=strict@"+version, nil)
+			require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+			var sc api.StoredScore
+			res.decode(t, &sc)
+			require.Equal(t, digests[version], sc.PolicyDigest)
+		}
+	}
+	require.EqualValues(t, 4, compiler.calls.Load(), "each pack compiled once more, for rescoring")
 }
