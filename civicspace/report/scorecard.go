@@ -160,7 +160,7 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 			s.rect(barX, y-barH+2, barW**x.score/100, barH, `fill="`+fill+`"`)
 			s.text(barX+barW**x.score/100+6, y, civicspace.FormatNumber(*x.score), `font-weight="700" font-size="12"`)
 		} else {
-			s.text(barX+6, y, "not assessed", `font-style="italic" font-size="12" fill="`+colMuted+`"`)
+			s.text(barX+6, y, "no score", `font-style="italic" font-size="12" fill="`+colMuted+`"`)
 		}
 		s.text(statusX, y, statusWords(x.status), `font-size="12"`)
 		s.text(width-24, y, percentText(x.coverage), `text-anchor="end" font-size="12" fill="`+colMuted+`"`)
