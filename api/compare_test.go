@@ -346,6 +346,9 @@ func TestComparisons(t *testing.T) {
 			require.Contains(t, p.Detail, "no published shadow assessment of KEN for 2025")
 			e.do("GET", "/v1/comparisons/gap/NOR/2025?base=shadow&against=shadow", nil, anon).problem(t, http.StatusBadRequest, civicspace.EINVALID)
 			e.do("GET", "/v1/comparisons/gap/nor/2025", nil, anon).problem(t, http.StatusBadRequest, civicspace.EINVALID)
+			// A date range in the path, its slash escaped.
+			p = e.do("GET", "/v1/comparisons/gap/NOR/2025-01-01%2F2025-06-30", nil, anon).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
+			require.Contains(t, p.Detail, "of NOR for 2025-01-01/2025-06-30")
 			e.do("GET", "/v1/comparisons/gap/NOR/2025", nil, anon, accept("image/svg+xml")).problem(t, http.StatusNotAcceptable, civicspace.EINVALID)
 		})
 

@@ -25,11 +25,11 @@ type PublicationLister interface {
 }
 
 // withUnscored adds to obs, for every publication f selects that has no
-// observation in obs (it is not scored under the policy obs were read
-// under), an observation of no level and no item: Ranking lists such a
-// publication as missing and Regions counts it as missing. obs must hold
-// the ratings of the publications (every stored score has one). A store
-// that cannot list publications leaves obs as they are.
+// observation in obs (not scored under the policy obs were read under, or
+// without a value for the items read), an observation of no level and no
+// item: Ranking lists such a publication as missing and Regions counts it
+// as missing. A store that cannot list publications leaves obs as they
+// are.
 func withUnscored(ctx context.Context, store AssessmentStore, f PublishedFilter, obs []Observation) ([]Observation, error) {
 	lister, ok := store.(PublicationLister)
 	if !ok {

@@ -34,12 +34,8 @@ func CompareRanking(ctx context.Context, store AssessmentStore, cat *Catalog, co
 	if q.Period == "" {
 		return Ranking(cat, countries, nil, q)
 	}
-	f.Items = itemsFor(t)
-	obs, err := store.Observations(ctx, f, policyDigest, levelsFor(t)...)
+	obs, err := targetObservations(ctx, store, f, policyDigest, t)
 	if err != nil {
-		return nil, err
-	}
-	if obs, err = withUnscored(ctx, store, f, obs); err != nil {
 		return nil, err
 	}
 	return Ranking(cat, countries, obs, q)
@@ -62,13 +58,9 @@ func CompareRegions(ctx context.Context, store AssessmentStore, cat *Catalog, co
 		return nil, err
 	}
 	q.Period = f.Period
-	f.Items = itemsFor(t)
 	var obs []Observation
 	if q.Period != "" {
-		if obs, err = store.Observations(ctx, f, policyDigest, levelsFor(t)...); err != nil {
-			return nil, err
-		}
-		if obs, err = withUnscored(ctx, store, f, obs); err != nil {
+		if obs, err = targetObservations(ctx, store, f, policyDigest, t); err != nil {
 			return nil, err
 		}
 	}
@@ -239,24 +231,27 @@ func settlePeriod(ctx context.Context, store AssessmentStore, f PublishedFilter,
 	return latestPeriod(obs, obsFilter{onlyCountry: true}), nil
 }
 
-// levelsFor lists the levels a ranking or aggregate reads: the target's,
-// and the rating's so that an assessment without a value for the target
-// still shows as a row.
-func levelsFor(t Target) []string {
+// targetObservations reads what a ranking or an aggregate of t needs: the
+// observations of t for the publications f selects, and for each
+// publication without one (no value for t, or not scored under
+// policyDigest) a placeholder, so that it shows as missing. A store that
+// lists publications gives them; otherwise the ratings are read with t's
+// observations, since every stored score has one, and publications not
+// scored under policyDigest are not seen.
+func targetObservations(ctx context.Context, store AssessmentStore, f PublishedFilter, policyDigest string, t Target) ([]Observation, error) {
+	levels := []string{t.Level}
+	f.Items = []string{t.ID}
 	if t.Level == LevelRating {
-		return []string{LevelRating}
+		f.Items = []string{ObservationOverall}
+	} else if _, ok := store.(PublicationLister); !ok {
+		levels = append(levels, LevelRating)
+		f.Items = append(f.Items, ObservationOverall)
 	}
-	return []string{LevelRating, t.Level}
-}
-
-// itemsFor narrows a store query to the target's observations and the
-// ratings (which list every assessment, even one without a value for the
-// target).
-func itemsFor(t Target) []string {
-	if t.Level == LevelRating {
-		return nil
+	obs, err := store.Observations(ctx, f, policyDigest, levels...)
+	if err != nil {
+		return nil, err
 	}
-	return []string{ObservationOverall, t.ID}
+	return withUnscored(ctx, store, f, obs)
 }
 
 func firstError(errs ...error) error {
