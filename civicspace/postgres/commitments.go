@@ -363,24 +363,13 @@ func (s *Store) ListCommitments(ctx context.Context, f civicspace.CommitmentFilt
 		return nil, dbError("list commitments", err)
 	}
 	defer rows.Close()
-	page := &civicspace.CommitmentPage{Records: []*civicspace.CommitmentRecord{}}
-	var last int64
-	for rows.Next() {
-		var seq int64
-		rec, err := scanCommitment(rows, &seq)
-		if err != nil {
-			return nil, dbError("list commitments", err)
-		}
-		if len(page.Records) == size {
-			page.NextPageToken = encodePageToken(last)
-			break
-		}
-		page.Records, last = append(page.Records, rec), seq
-	}
-	if err := rows.Err(); err != nil {
+	records, next, err := readPage(rows, size, func(row pgx.Row, seq *int64) (*civicspace.CommitmentRecord, error) {
+		return scanCommitment(row, seq)
+	})
+	if err != nil {
 		return nil, dbError("list commitments", err)
 	}
-	return page, nil
+	return &civicspace.CommitmentPage{Records: records, NextPageToken: next}, nil
 }
 
 // PublishedCommitments returns the published revision of every commitment

@@ -183,6 +183,26 @@ func newID() string {
 }
 
 // Page tokens are the base64url text of the last sequence number served.
+// readPage reads a page of records in sequence order from rows, which hold
+// one row more than size when there is a next page, and returns them with
+// the next page's token ("" on the last page).
+func readPage[T any](rows pgx.Rows, size int, scan func(row pgx.Row, seq *int64) (T, error)) ([]T, string, error) {
+	out := []T{}
+	var last int64
+	for rows.Next() {
+		var seq int64
+		rec, err := scan(rows, &seq)
+		if err != nil {
+			return nil, "", err
+		}
+		if len(out) == size {
+			return out, encodePageToken(last), nil
+		}
+		out, last = append(out, rec), seq
+	}
+	return out, "", rows.Err()
+}
+
 func encodePageToken(seq int64) string {
 	return base64.RawURLEncoding.EncodeToString(strconv.AppendInt(nil, seq, 10))
 }

@@ -445,24 +445,13 @@ func (s *Store) ListAssessments(ctx context.Context, f civicspace.AssessmentFilt
 		return nil, dbError("list assessments", err)
 	}
 	defer rows.Close()
-	page := &civicspace.AssessmentPage{Records: []*civicspace.Record{}}
-	var last int64
-	for rows.Next() {
-		var seq int64
-		rec, err := scanRecord(rows, &seq)
-		if err != nil {
-			return nil, dbError("list assessments", err)
-		}
-		if len(page.Records) == size {
-			page.NextPageToken = encodePageToken(last)
-			break
-		}
-		page.Records, last = append(page.Records, rec), seq
-	}
-	if err := rows.Err(); err != nil {
+	records, next, err := readPage(rows, size, func(row scanner, seq *int64) (*civicspace.Record, error) {
+		return scanRecord(row, seq)
+	})
+	if err != nil {
 		return nil, dbError("list assessments", err)
 	}
-	return page, nil
+	return &civicspace.AssessmentPage{Records: records, NextPageToken: next}, nil
 }
 
 func jsonArray[T ~string](xs []T) string {
