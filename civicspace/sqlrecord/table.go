@@ -258,10 +258,10 @@ type current struct {
 // lock then sees the revision its predecessor wrote.
 func (t *Table[D]) load(ctx context.Context, tx Querier, id string, version int) (*current, error) {
 	var (
-		c               current
-		status          string
-		everPub, gone   = "FALSE", "FALSE"
-		deleted         bool
+		c             current
+		status        string
+		everPub, gone = "FALSE", "FALSE"
+		deleted       bool
 	)
 	if t.k.PublishedSeq {
 		everPub = "published_seq IS NOT NULL"
