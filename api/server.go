@@ -40,6 +40,9 @@ type Server struct {
 	routes     []string
 	mux        *http.ServeMux
 	handler    http.Handler
+	// edgeOptions are the settings of the outer layers (proxy.go):
+	// trusted proxies, base path, CORS, compression, version.
+	edgeOptions
 }
 
 // Option configures a Server.
@@ -121,7 +124,7 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 	// recover → request ID and access log → body limit → metrics → edge
 	// (NUL, UTF-8, JSON syntax) → mux
 	// (→ route middleware → validation → handler).
-	s.handler = s.recoverer(s.requestLog(limitBody(s.maxBody, s.metrics.instrument(edge(http.HandlerFunc(s.route))))))
+	s.handler = s.outer(s.recoverer(s.requestLog(limitBody(s.maxBody, s.metrics.instrument(edge(http.HandlerFunc(s.route)))))))
 	return s, nil
 }
 
