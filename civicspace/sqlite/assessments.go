@@ -24,7 +24,7 @@ func identityOf(a *civicspace.Assessment) identity {
 		subjectKey:   a.Subject.Key(),
 		country:      a.Subject.Country,
 		organisation: a.Subject.Organisation,
-		period:       a.Period.String(),
+		period:       a.Period.Key(), // one period, however written: see Period.Key
 		kind:         string(a.Kind),
 	}
 	if !a.Period.End.IsZero() {
