@@ -180,11 +180,11 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		Countries: civicspace.DefaultCountries(),
 		Store:     store,
 		Scorer:    scorer,
+		Packs:     &opa.PackCompiler{Catalog: cat, Countries: civicspace.DefaultCountries()},
 		Logger:    logger,
 	}
 	handler, err := api.New(svc, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)),
-		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)),
-		api.WithPackCompiler(&opa.PackCompiler{Catalog: cat, Countries: svc.Countries}))
+		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)))
 	if err != nil {
 		return err
 	}
