@@ -217,7 +217,7 @@ func (s *Server) RescoreAssessment(ctx context.Context, req RescoreAssessmentReq
 
 // packScore answers the score stored for a revision under a pack (the
 // original, under the server's policy, is GetAssessmentScore without one).
-func (s *Server) packScore(ctx context.Context, id string, version int, ref string) (GetAssessmentScoreResponseObject, error) {
+func (s *Server) packScore(ctx context.Context, id string, version int, ref string) (*civicspace.StoredScore, error) {
 	packs, _, err := s.packStore()
 	if err != nil {
 		return nil, err
@@ -227,11 +227,7 @@ func (s *Server) packScore(ctx context.Context, id string, version int, ref stri
 	if err != nil {
 		return nil, err
 	}
-	sc, err := s.svc.StoredScoreUnder(ctx, id, version, p.Digest)
-	if err != nil {
-		return nil, err
-	}
-	return storedScoreResponse(storedScoreToAPI(sc)), nil
+	return s.svc.StoredScoreUnder(ctx, id, version, p.Digest)
 }
 
 // maxPackScorers bounds the compiled packs kept for rescoring: each holds

@@ -774,6 +774,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ScoreFormat.
+const (
+	ScoreFormatCsv  ScoreFormat = "csv"
+	ScoreFormatJSON ScoreFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ScoreFormat enum.
+func (e ScoreFormat) Valid() bool {
+	switch e {
+	case ScoreFormatCsv:
+		return true
+	case ScoreFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFormat.
 const (
 	SummaryFormatCsv  SummaryFormat = "csv"
@@ -819,6 +837,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAssessmentScoreParamsFormat.
+const (
+	GetAssessmentScoreParamsFormatCsv  GetAssessmentScoreParamsFormat = "csv"
+	GetAssessmentScoreParamsFormatJSON GetAssessmentScoreParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetAssessmentScoreParamsFormat enum.
+func (e GetAssessmentScoreParamsFormat) Valid() bool {
+	switch e {
+	case GetAssessmentScoreParamsFormatCsv:
+		return true
+	case GetAssessmentScoreParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2654,6 +2690,9 @@ type WorkstreamCommitments struct {
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
+// Bom defines model for Bom.
+type Bom = bool
+
 // ChartFormat defines model for ChartFormat.
 type ChartFormat string
 
@@ -2710,6 +2749,9 @@ type PeriodTo = int
 
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
+
+// ScoreFormat defines model for ScoreFormat.
+type ScoreFormat string
 
 // SummaryFormat defines model for SummaryFormat.
 type SummaryFormat string
@@ -2850,7 +2892,21 @@ type GetAssessmentScoreParams struct {
 	// the server's policy; a 404 if the revision was never rescored
 	// under it.
 	Pack string `form:"pack,omitempty" json:"pack,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (a tidy table, one row per
+	// item: docs/data.md).
+	Format GetAssessmentScoreParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
+
+// GetAssessmentScoreParamsFormat defines parameters for GetAssessmentScore.
+type GetAssessmentScoreParamsFormat string
 
 // GetAssessmentScorecardParams defines parameters for GetAssessmentScorecard.
 type GetAssessmentScorecardParams struct {
@@ -2990,6 +3046,12 @@ type GetGapParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format GetGapParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetGapParamsFormat defines parameters for GetGap.
@@ -3032,6 +3094,12 @@ type GetRankingParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format GetRankingParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetRankingParamsFormat defines parameters for GetRanking.
@@ -3074,6 +3142,12 @@ type GetRegionAggregatesParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format GetRegionAggregatesParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetRegionAggregatesParamsFormat defines parameters for GetRegionAggregates.
@@ -3104,6 +3178,12 @@ type GetTrendParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format GetTrendParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetTrendParamsFormat defines parameters for GetTrend.
@@ -4194,6 +4274,32 @@ func (siw *ServerInterfaceWrapper) GetAssessmentScore(w http.ResponseWriter, r *
 		return
 	}
 
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetAssessmentScore(w, r, id, params)
 	}))
@@ -5126,6 +5232,19 @@ func (siw *ServerInterfaceWrapper) GetGap(w http.ResponseWriter, r *http.Request
 		return
 	}
 
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetGap(w, r, country, period, params)
 	}))
@@ -5285,6 +5404,19 @@ func (siw *ServerInterfaceWrapper) GetRanking(w http.ResponseWriter, r *http.Req
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -5452,6 +5584,19 @@ func (siw *ServerInterfaceWrapper) GetRegionAggregates(w http.ResponseWriter, r 
 		return
 	}
 
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetRegionAggregates(w, r, params)
 	}))
@@ -5568,6 +5713,19 @@ func (siw *ServerInterfaceWrapper) GetTrend(w http.ResponseWriter, r *http.Reque
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -7667,17 +7825,50 @@ type GetAssessmentScoreResponseObject interface {
 	VisitGetAssessmentScoreResponse(w http.ResponseWriter) error
 }
 
-type GetAssessmentScore200JSONResponse StoredScore
+type GetAssessmentScore200ResponseHeaders struct {
+	ContentDisposition string
+	Vary               string
+}
+
+type GetAssessmentScore200JSONResponse struct {
+	Body    StoredScore
+	Headers GetAssessmentScore200ResponseHeaders
+}
 
 func (response GetAssessmentScore200JSONResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScore200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       GetAssessmentScore200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetAssessmentScore200TextCsvResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -7709,6 +7900,22 @@ func (response GetAssessmentScore404ApplicationProblemPlusJSONResponse) VisitGet
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScore406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentScore406ApplicationProblemPlusJSONResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9500,7 +9707,8 @@ type GetGapResponseObject interface {
 }
 
 type GetGap200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetGap200JSONResponse struct {
@@ -9515,6 +9723,7 @@ func (response GetGap200JSONResponse) VisitGetGapResponse(w http.ResponseWriter)
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9533,6 +9742,7 @@ func (response GetGap200ApplicationVndSdmxDataCsvResponse) VisitGetGapResponse(w
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9555,6 +9765,7 @@ func (response GetGap200TextCsvResponse) VisitGetGapResponse(w http.ResponseWrit
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9639,7 +9850,8 @@ type GetRankingResponseObject interface {
 }
 
 type GetRanking200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetRanking200JSONResponse struct {
@@ -9654,6 +9866,7 @@ func (response GetRanking200JSONResponse) VisitGetRankingResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9672,6 +9885,7 @@ func (response GetRanking200ApplicationVndSdmxDataCsvResponse) VisitGetRankingRe
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9694,6 +9908,7 @@ func (response GetRanking200ImageSvgXMLResponse) VisitGetRankingResponse(w http.
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9716,6 +9931,7 @@ func (response GetRanking200TextCsvResponse) VisitGetRankingResponse(w http.Resp
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9784,7 +10000,8 @@ type GetRegionAggregatesResponseObject interface {
 }
 
 type GetRegionAggregates200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetRegionAggregates200JSONResponse struct {
@@ -9799,6 +10016,7 @@ func (response GetRegionAggregates200JSONResponse) VisitGetRegionAggregatesRespo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9817,6 +10035,7 @@ func (response GetRegionAggregates200ApplicationVndSdmxDataCsvResponse) VisitGet
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9839,6 +10058,7 @@ func (response GetRegionAggregates200TextCsvResponse) VisitGetRegionAggregatesRe
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9908,7 +10128,8 @@ type GetTrendResponseObject interface {
 }
 
 type GetTrend200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetTrend200JSONResponse struct {
@@ -9923,6 +10144,7 @@ func (response GetTrend200JSONResponse) VisitGetTrendResponse(w http.ResponseWri
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9941,6 +10163,7 @@ func (response GetTrend200ApplicationVndSdmxDataCsvResponse) VisitGetTrendRespon
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9963,6 +10186,7 @@ func (response GetTrend200ImageSvgXMLResponse) VisitGetTrendResponse(w http.Resp
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9985,6 +10209,7 @@ func (response GetTrend200TextCsvResponse) VisitGetTrendResponse(w http.Response
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/report"
 )
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -397,14 +398,23 @@ func (s *Server) GetAssessmentProblems(ctx context.Context, req GetAssessmentPro
 
 // GetAssessmentScore answers a revision's stored score; it never scores.
 func (s *Server) GetAssessmentScore(ctx context.Context, req GetAssessmentScoreRequestObject) (GetAssessmentScoreResponseObject, error) {
-	if req.Params.Pack != "" {
-		return s.packScore(ctx, req.ID, req.Params.Version, req.Params.Pack)
-	}
-	sc, err := s.svc.StoredScore(ctx, req.ID, req.Params.Version)
+	f, err := negotiate(ctx, string(req.Params.Format), report.JSON, report.CSV)
 	if err != nil {
 		return nil, err
 	}
-	return storedScoreResponse(storedScoreToAPI(sc)), nil
+	var sc *civicspace.StoredScore
+	if req.Params.Pack != "" {
+		sc, err = s.packScore(ctx, req.ID, req.Params.Version, req.Params.Pack)
+	} else {
+		sc, err = s.svc.StoredScore(ctx, req.ID, req.Params.Version)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if f == report.JSON {
+		return storedScoreResponse(storedScoreToAPI(sc)), nil
+	}
+	return s.render(f, sc, req.Params.Bom, "score", sc.AssessmentID, "v"+strconv.Itoa(sc.Version))
 }
 
 // storedScoreResponse writes a stored score with its result as the bytes

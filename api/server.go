@@ -212,8 +212,8 @@ func keepRequest(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
 	case "GetMetrics", "GetDocs", "GetDocsAsset",
 		// The commitment summaries follow the Accept header.
 		"GetCountryCommitmentSummary", "GetWorkstreamCommitmentSummary", "GetFollowUpCommitmentSummary",
-		// So do the comparisons and scorecards (api/compare.go).
-		"GetRanking", "GetTrend", "GetRegionAggregates", "GetGap", "GetAssessmentScorecard":
+		// So do the comparisons, scorecards and scores (api/compare.go).
+		"GetRanking", "GetTrend", "GetRegionAggregates", "GetGap", "GetAssessmentScorecard", "GetAssessmentScore":
 		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 			return f(context.WithValue(ctx, requestKey, r), w, r, request)
 		}

@@ -775,6 +775,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ScoreFormat.
+const (
+	ScoreFormatCsv  ScoreFormat = "csv"
+	ScoreFormatJSON ScoreFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ScoreFormat enum.
+func (e ScoreFormat) Valid() bool {
+	switch e {
+	case ScoreFormatCsv:
+		return true
+	case ScoreFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFormat.
 const (
 	SummaryFormatCsv  SummaryFormat = "csv"
@@ -820,6 +838,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAssessmentScoreParamsFormat.
+const (
+	GetAssessmentScoreParamsFormatCsv  GetAssessmentScoreParamsFormat = "csv"
+	GetAssessmentScoreParamsFormatJSON GetAssessmentScoreParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetAssessmentScoreParamsFormat enum.
+func (e GetAssessmentScoreParamsFormat) Valid() bool {
+	switch e {
+	case GetAssessmentScoreParamsFormatCsv:
+		return true
+	case GetAssessmentScoreParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2655,6 +2691,9 @@ type WorkstreamCommitments struct {
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
+// Bom defines model for Bom.
+type Bom = bool
+
 // ChartFormat defines model for ChartFormat.
 type ChartFormat string
 
@@ -2711,6 +2750,9 @@ type PeriodTo = int
 
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
+
+// ScoreFormat defines model for ScoreFormat.
+type ScoreFormat string
 
 // SummaryFormat defines model for SummaryFormat.
 type SummaryFormat string
@@ -2851,7 +2893,21 @@ type GetAssessmentScoreParams struct {
 	// the server's policy; a 404 if the revision was never rescored
 	// under it.
 	Pack *string `form:"pack,omitempty" json:"pack,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (a tidy table, one row per
+	// item: docs/data.md).
+	Format *GetAssessmentScoreParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// GetAssessmentScoreParamsFormat defines parameters for GetAssessmentScore.
+type GetAssessmentScoreParamsFormat string
 
 // GetAssessmentScorecardParams defines parameters for GetAssessmentScorecard.
 type GetAssessmentScorecardParams struct {
@@ -2991,6 +3047,12 @@ type GetGapParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format *GetGapParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetGapParamsFormat defines parameters for GetGap.
@@ -3033,6 +3095,12 @@ type GetRankingParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format *GetRankingParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetRankingParamsFormat defines parameters for GetRanking.
@@ -3075,6 +3143,12 @@ type GetRegionAggregatesParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format *GetRegionAggregatesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetRegionAggregatesParamsFormat defines parameters for GetRegionAggregates.
@@ -3105,6 +3179,12 @@ type GetTrendParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format *GetTrendParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetTrendParamsFormat defines parameters for GetTrend.
@@ -3587,6 +3667,12 @@ type ClientInterface interface {
 	// second score beside that one. Without `pack` this reads the
 	// server's policy's score (the original); with `pack` (an admin key
 	// only), the pack's.
+	//
+	// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+	// table with one row per item: the rating, each framework, group and
+	// recommendation (its score) and each indicator (its points), with
+	// coverage, status and the catalog and policy that computed them
+	// (docs/data.md). Any other `Accept` is a 406.
 	//
 	// Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
 	GetAssessmentScore(ctx context.Context, id AssessmentID, params *GetAssessmentScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4606,6 +4692,12 @@ func (c *Client) GetRevision(ctx context.Context, id AssessmentID, version int, 
 // second score beside that one. Without `pack` this reads the
 // server's policy's score (the original); with `pack` (an admin key
 // only), the pack's.
+//
+// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+// table with one row per item: the rating, each framework, group and
+// recommendation (its score) and each indicator (its points), with
+// coverage, status and the catalog and policy that computed them
+// (docs/data.md). Any other `Accept` is a 406.
 //
 // Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
 func (c *Client) GetAssessmentScore(ctx context.Context, id AssessmentID, params *GetAssessmentScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -6636,6 +6728,30 @@ func NewGetAssessmentScoreRequest(server string, id AssessmentID, params *GetAss
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -7875,6 +7991,18 @@ func NewGetGapRequest(server string, country string, period string, params *GetG
 
 		}
 
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8040,6 +8168,18 @@ func NewGetRankingRequest(server string, params *GetRankingParams) (*http.Reques
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8223,6 +8363,18 @@ func NewGetRegionAggregatesRequest(server string, params *GetRegionAggregatesPar
 
 		}
 
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8347,6 +8499,18 @@ func NewGetTrendRequest(server string, country string, params *GetTrendParams) (
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9313,6 +9477,12 @@ type ClientWithResponsesInterface interface {
 	// second score beside that one. Without `pack` this reads the
 	// server's policy's score (the original); with `pack` (an admin key
 	// only), the pack's.
+	//
+	// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+	// table with one row per item: the rating, each framework, group and
+	// recommendation (its score) and each indicator (its points), with
+	// coverage, status and the catalog and policy that computed them
+	// (docs/data.md). Any other `Accept` is a 406.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -11107,6 +11277,12 @@ func (r GetRevisionResponse) ContentType() string {
 	return ""
 }
 
+// GetAssessmentScoreResponse200Headers the declared response headers of an HTTP 200 response for GetAssessmentScore
+type GetAssessmentScoreResponse200Headers struct {
+	ContentDisposition *string
+	Vary               *string
+}
+
 type GetAssessmentScoreResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11116,8 +11292,12 @@ type GetAssessmentScoreResponse struct {
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAssessmentScoreResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11133,6 +11313,11 @@ func (r GetAssessmentScoreResponse) GetApplicationProblemJSON400() *BadRequest {
 // GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r GetAssessmentScoreResponse) GetApplicationProblemJSON404() *NotFound {
 	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetAssessmentScoreResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -12566,7 +12751,8 @@ func (r WithdrawCommitmentResponse) ContentType() string {
 
 // GetGapResponse200Headers the declared response headers of an HTTP 200 response for GetGap
 type GetGapResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetGapResponse struct {
@@ -12642,7 +12828,8 @@ func (r GetGapResponse) ContentType() string {
 
 // GetRankingResponse200Headers the declared response headers of an HTTP 200 response for GetRanking
 type GetRankingResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetRankingResponse struct {
@@ -12711,7 +12898,8 @@ func (r GetRankingResponse) ContentType() string {
 
 // GetRegionAggregatesResponse200Headers the declared response headers of an HTTP 200 response for GetRegionAggregates
 type GetRegionAggregatesResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetRegionAggregatesResponse struct {
@@ -12780,7 +12968,8 @@ func (r GetRegionAggregatesResponse) ContentType() string {
 
 // GetTrendResponse200Headers the declared response headers of an HTTP 200 response for GetTrend
 type GetTrendResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetTrendResponse struct {
@@ -14162,6 +14351,12 @@ func (c *ClientWithResponses) GetRevisionWithResponse(ctx context.Context, id As
 // second score beside that one. Without `pack` this reads the
 // server's policy's score (the original); with `pack` (an admin key
 // only), the pack's.
+//
+// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+// table with one row per item: the rating, each framework, group and
+// recommendation (its score) and each indicator (its points), with
+// coverage, status and the catalog and policy that computed them
+// (docs/data.md). Any other `Accept` is a 406.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -16086,6 +16281,13 @@ func ParseGetAssessmentScoreResponse(rsp *http.Response) (*GetAssessmentScoreRes
 		}
 		response.ApplicationProblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -16093,6 +16295,29 @@ func ParseGetAssessmentScoreResponse(rsp *http.Response) (*GetAssessmentScoreRes
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAssessmentScoreResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -17325,6 +17550,13 @@ func ParseGetGapResponse(rsp *http.Response) (*GetGapResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetGapResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17388,6 +17620,13 @@ func ParseGetRankingResponse(rsp *http.Response) (*GetRankingResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetRankingResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17451,6 +17690,13 @@ func ParseGetRegionAggregatesResponse(rsp *http.Response) (*GetRegionAggregatesR
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetRegionAggregatesResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17514,6 +17760,13 @@ func ParseGetTrendResponse(rsp *http.Response) (*GetTrendResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetTrendResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
