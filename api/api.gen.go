@@ -3540,6 +3540,9 @@ type ServerInterface interface {
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	// (GET /v1/sdmx/structure)
+	GetSdmxStructure(w http.ResponseWriter, r *http.Request)
 	// ValidateAssessment Validate an inline assessment
 	// (POST /v1/validate)
 	ValidateAssessment(w http.ResponseWriter, r *http.Request)
@@ -6128,6 +6131,20 @@ func (siw *ServerInterfaceWrapper) ScoreAssessment(w http.ResponseWriter, r *htt
 	handler.ServeHTTP(w, r)
 }
 
+// GetSdmxStructure operation middleware
+func (siw *ServerInterfaceWrapper) GetSdmxStructure(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSdmxStructure(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ValidateAssessment operation middleware
 func (siw *ServerInterfaceWrapper) ValidateAssessment(w http.ResponseWriter, r *http.Request) {
 
@@ -6318,6 +6335,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/policy-packs", wrapper.UploadPolicyPack)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/policy-packs/{name}/{version}", wrapper.GetPolicyPack)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments/{id}/scorecard", wrapper.GetAssessmentScorecard)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/sdmx/structure", wrapper.GetSdmxStructure)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/ranking", wrapper.GetRanking)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/trend/{country}", wrapper.GetTrend)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/regions", wrapper.GetRegionAggregates)
@@ -11140,6 +11158,72 @@ func (response ScoreAssessmentdefaultApplicationProblemPlusJSONResponse) VisitSc
 	return err
 }
 
+type GetSdmxStructureRequestObject struct {
+}
+
+type GetSdmxStructureResponseObject interface {
+	VisitGetSdmxStructureResponse(w http.ResponseWriter) error
+}
+
+type GetSdmxStructure200ResponseHeaders struct {
+	ContentDisposition string
+}
+
+type GetSdmxStructure200ApplicationVndSdmxStructureXMLResponse struct {
+	Body          io.Reader
+	Headers       GetSdmxStructure200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetSdmxStructure200ApplicationVndSdmxStructureXMLResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.sdmx.structure+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSdmxStructure406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSdmxStructure406ApplicationProblemPlusJSONResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSdmxStructuredefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSdmxStructuredefaultApplicationProblemPlusJSONResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ValidateAssessmentRequestObject struct {
 	Body *ValidateAssessmentJSONRequestBody
 }
@@ -11390,6 +11474,9 @@ type StrictServerInterface interface {
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(ctx context.Context, request ScoreAssessmentRequestObject) (ScoreAssessmentResponseObject, error)
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	// (GET /v1/sdmx/structure)
+	GetSdmxStructure(ctx context.Context, request GetSdmxStructureRequestObject) (GetSdmxStructureResponseObject, error)
 	// ValidateAssessment Validate an inline assessment
 	// (POST /v1/validate)
 	ValidateAssessment(ctx context.Context, request ValidateAssessmentRequestObject) (ValidateAssessmentResponseObject, error)
@@ -13109,6 +13196,30 @@ func (sh *strictHandler) ScoreAssessment(w http.ResponseWriter, r *http.Request)
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ScoreAssessmentResponseObject); ok {
 		if err := validResponse.VisitScoreAssessmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSdmxStructure operation middleware
+func (sh *strictHandler) GetSdmxStructure(w http.ResponseWriter, r *http.Request) {
+	var request GetSdmxStructureRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSdmxStructure(ctx, request.(GetSdmxStructureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSdmxStructure")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSdmxStructureResponseObject); ok {
+		if err := validResponse.VisitGetSdmxStructureResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -123,6 +123,7 @@ var operationRules = map[string]rule{
 	"getRegionAggregates":    public,
 	"getGap":                 public,
 	"getAssessmentScorecard": public,
+	"getSdmxStructure":       public,
 
 	// Operations: probes and documentation are public; metrics tell about
 	// traffic, for the operator's scraper (an admin key).

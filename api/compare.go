@@ -221,3 +221,34 @@ func (s *Server) GetAssessmentScorecard(ctx context.Context, req GetAssessmentSc
 	}
 	return s.render(f, &res, false, "scorecard", req.ID, "v"+strconv.Itoa(version))
 }
+
+// sdmxStructure is the SDMX-ML structure message.
+type sdmxStructure []byte
+
+func (b sdmxStructure) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+	h := w.Header()
+	h.Set("Content-Type", report.MediaSDMXStructure)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "civicspace-sdmx-structure.xml"}))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b)
+	return err
+}
+
+// GetSdmxStructure answers the SDMX structure the SDMX-CSV answers
+// reference, for the server's catalog.
+func (s *Server) GetSdmxStructure(ctx context.Context, _ GetSdmxStructureRequestObject) (GetSdmxStructureResponseObject, error) {
+	var accept string
+	if r, ok := ctx.Value(requestKey).(*http.Request); ok {
+		accept = strings.Join(r.Header.Values("Accept"), ", ")
+	}
+	if !report.AcceptsStructure(accept) {
+		return nil, &httpError{status: http.StatusNotAcceptable, code: civicspace.EINVALID,
+			detail: "this resource is served as " + report.MediaSDMXStructure + "; the Accept header allows none of it: " + accept}
+	}
+	var b bytes.Buffer
+	if err := report.SDMXStructure(&b, s.svc.Catalog, s.svc.Countries); err != nil {
+		return nil, err
+	}
+	return sdmxStructure(b.Bytes()), nil
+}

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/xml"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -24,6 +25,7 @@ func init() {
 	// schemas are plain strings.
 	openapi3filter.RegisterBodyDecoder(report.MediaSDMX, openapi3filter.CsvBodyDecoder)
 	openapi3filter.RegisterBodyDecoder(report.MediaSVG, openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/vnd.sdmx.structure+xml", openapi3filter.FileBodyDecoder)
 }
 
 // formulaComment is a shadow assessment's comment that a spreadsheet would
@@ -401,6 +403,36 @@ func TestComparisons(t *testing.T) {
 			e.do("GET", path, nil, anon).decode(t, &sc)
 			require.Equal(t, norSelf.ID, sc.AssessmentID, "JSON stays the default")
 			e.do("GET", path, nil, anon, accept("application/xml")).problem(t, http.StatusNotAcceptable, civicspace.EINVALID)
+		})
+
+		t.Run("sdmx structure", func(t *testing.T) {
+			res := e.do("GET", "/v1/sdmx/structure", nil, anon)
+			require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+			require.Equal(t, report.MediaSDMXStructure, res.Header.Get("Content-Type"))
+			var msg struct {
+				Codes []struct {
+					ID string `xml:"id,attr"`
+				} `xml:"Structures>Codelists>Codelist>Code"`
+				Dataflow struct {
+					ID string `xml:"id,attr"`
+				} `xml:"Structures>Dataflows>Dataflow"`
+			}
+			require.NoError(t, xml.Unmarshal(res.body, &msg))
+			require.Equal(t, report.SDMXDataflowID, msg.Dataflow.ID)
+			codes := map[string]bool{}
+			for _, c := range msg.Codes {
+				codes[c.ID] = true
+			}
+			// Every FRAMEWORK code of an SDMX-CSV ranking of a group is in
+			// the published code lists.
+			rows := csvRows(t, e.do("GET", "/v1/comparisons/ranking?period=2025&group=cndsi.focus-1&format=sdmx", nil, anon).body)
+			require.Greater(t, len(rows), 1)
+			for _, r := range rows[1:] {
+				require.Equal(t, "cndsi_focus-1", r[col(rows[0], "FRAMEWORK")])
+				require.True(t, codes[r[col(rows[0], "REF_AREA")]], r[col(rows[0], "REF_AREA")])
+			}
+			require.True(t, codes["cndsi_focus-1"])
+			e.do("GET", "/v1/sdmx/structure", nil, anon, accept("text/csv")).problem(t, http.StatusNotAcceptable, civicspace.EINVALID)
 		})
 
 		t.Run("bad queries", func(t *testing.T) {

@@ -217,7 +217,7 @@ func keepRequest(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
 		// The commitment summaries follow the Accept header.
 		"GetCountryCommitmentSummary", "GetWorkstreamCommitmentSummary", "GetFollowUpCommitmentSummary",
 		// So do the comparisons, scorecards and scores (api/compare.go).
-		"GetRanking", "GetTrend", "GetRegionAggregates", "GetGap", "GetAssessmentScorecard", "GetAssessmentScore":
+		"GetRanking", "GetTrend", "GetRegionAggregates", "GetGap", "GetAssessmentScorecard", "GetAssessmentScore", "GetSdmxStructure":
 		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
 			return f(context.WithValue(ctx, requestKey, r), w, r, request)
 		}

@@ -4192,6 +4192,21 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 	ScoreAssessment(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	//
+	// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+	// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+	// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+	// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+	// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+	// STATUS), its concept scheme and the code lists of every coded
+	// component. FRAMEWORK codes are catalog IDs with each dot made an
+	// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+	// allow no dots. The structure follows the catalog the server runs.
+	//
+	// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+	GetSdmxStructure(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ValidateAssessmentWithBody Validate an inline assessment
 	//
 	// Lists every problem of an assessment sent in the request against the catalog in force, without storing anything.
@@ -5727,6 +5742,31 @@ func (c *Client) ScoreAssessmentWithBody(ctx context.Context, contentType string
 // Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 func (c *Client) ScoreAssessment(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewScoreAssessmentRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+//
+// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+// STATUS), its concept scheme and the code lists of every coded
+// component. FRAMEWORK codes are catalog IDs with each dot made an
+// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+// allow no dots. The structure follows the catalog the server runs.
+//
+// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+func (c *Client) GetSdmxStructure(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSdmxStructureRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -9136,6 +9176,33 @@ func NewScoreAssessmentRequestWithBody(server string, contentType string, body i
 	return req, nil
 }
 
+// NewGetSdmxStructureRequest constructs an http.Request for the GetSdmxStructure method
+func NewGetSdmxStructureRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sdmx/structure")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewValidateAssessmentRequest calls the generic ValidateAssessment builder with application/json body
 func NewValidateAssessmentRequest(server string, body ValidateAssessmentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -10057,6 +10124,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 	ScoreAssessmentWithResponse(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*ScoreAssessmentResponse, error)
+
+	// GetSdmxStructureWithResponse The SDMX structure of the SDMX-CSV files
+	//
+	// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+	// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+	// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+	// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+	// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+	// STATUS), its concept scheme and the code lists of every coded
+	// component. FRAMEWORK codes are catalog IDs with each dot made an
+	// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+	// allow no dots. The structure follows the catalog the server runs.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+	GetSdmxStructureWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSdmxStructureResponse, error)
 
 	// ValidateAssessmentWithBodyWithResponse Validate an inline assessment
 	//
@@ -13882,6 +13966,61 @@ func (r ScoreAssessmentResponse) ContentType() string {
 	return ""
 }
 
+// GetSdmxStructureResponse200Headers the declared response headers of an HTTP 200 response for GetSdmxStructure
+type GetSdmxStructureResponse200Headers struct {
+	ContentDisposition *string
+}
+
+type GetSdmxStructureResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSdmxStructureResponse200Headers
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetSdmxStructureResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
+}
+
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSdmxStructureResponse) GetApplicationProblemJSONDefault() *Problem {
+	return r.ApplicationProblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSdmxStructureResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSdmxStructureResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSdmxStructureResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSdmxStructureResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ValidateAssessmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -15242,6 +15381,29 @@ func (c *ClientWithResponses) ScoreAssessmentWithResponse(ctx context.Context, b
 		return nil, err
 	}
 	return ParseScoreAssessmentResponse(rsp)
+}
+
+// GetSdmxStructureWithResponse The SDMX structure of the SDMX-CSV files
+//
+// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+// STATUS), its concept scheme and the code lists of every coded
+// component. FRAMEWORK codes are catalog IDs with each dot made an
+// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+// allow no dots. The structure follows the catalog the server runs.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+func (c *ClientWithResponses) GetSdmxStructureWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSdmxStructureResponse, error) {
+	rsp, err := c.GetSdmxStructure(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSdmxStructureResponse(rsp)
 }
 
 // ValidateAssessmentWithBodyWithResponse Validate an inline assessment
@@ -18396,6 +18558,52 @@ func ParseScoreAssessmentResponse(rsp *http.Response) (*ScoreAssessmentResponse,
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetSdmxStructureResponse parses an HTTP response from a GetSdmxStructureWithResponse call
+func ParseGetSdmxStructureResponse(rsp *http.Response) (*GetSdmxStructureResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSdmxStructureResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSdmxStructureResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
