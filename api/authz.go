@@ -79,6 +79,9 @@ var operationRules = map[string]rule{
 	"withdrawAssessment":    write(civicspace.ActionWithdraw),
 	"correctAssessment":     write(civicspace.ActionCorrect),
 	"reopenAssessment":      write(civicspace.ActionReopen),
+	// A bulk import needs a key; the Service applies the create and
+	// update rules to each item.
+	"importAssessments": keyW,
 
 	// Scoring an inline assessment costs policy evaluations: a key is
 	// needed, so the per-key rate limit applies.
