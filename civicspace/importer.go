@@ -11,7 +11,8 @@ import (
 // Bulk import of assessments.
 //
 // An imported assessment is identified by what it is about and who wrote
-// it: its subject, period (as written), kind and author. Importing an
+// it: its subject, period (its Key: "2025" and "2025-01-01/2025-12-31" are
+// one period), kind and author. Importing an
 // assessment
 //   - creates a draft when no stored assessment has that identity;
 //   - leaves it unchanged when the stored one's current content is the
@@ -206,7 +207,7 @@ func (s *Service) importedAs(ctx context.Context, a *Assessment) (*Record, error
 	page, err := s.Store.ListAssessments(ctx, AssessmentFilter{
 		Country:      a.Subject.Country,
 		Organisation: a.Subject.Organisation,
-		Period:       a.Period.String(),
+		Period:       a.Period.Key(),
 		Kind:         a.Kind,
 		Author:       a.Author,
 		PageSize:     2,

@@ -156,3 +156,18 @@ func TestImportAssessmentsRefusals(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, civicspace.EUNAUTHORIZED, anon.Results[0].Code)
 }
+
+// TestImportAssessmentsPeriodKey: a year and the range that covers it are
+// one period, so the range updates the draft imported as the year.
+func TestImportAssessmentsPeriodKey(t *testing.T) {
+	svc, _ := newTestService(t, defaultScorer(t))
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
+	year := exampleAssessment(t, "open-xaa.json")
+	ranged := exampleAssessment(t, "open-xaa.json")
+	ranged.Period = civicspace.MustPeriod("2025-01-01/2025-12-31")
+	report, err := svc.ImportAssessments(ctx, []civicspace.ImportItem{{Source: "year", Assessment: year}, {Source: "range", Assessment: ranged}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, civicspace.ImportCreated, report.Results[0].Outcome)
+	require.Equal(t, civicspace.ImportUpdated, report.Results[1].Outcome)
+	require.Equal(t, report.Results[0].ID, report.Results[1].ID)
+}

@@ -3767,7 +3767,8 @@ type ClientInterface interface {
 	// nothing and does not stop the others.
 	//
 	// An imported assessment is matched with what is stored by its
-	// subject, period (as written), kind and author; when the stored
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
 	// one's current content is the same, nothing changes, so importing the
 	// same batch twice creates nothing the second time. A submitted,
 	// published or withdrawn assessment with different content is refused,
@@ -3793,7 +3794,8 @@ type ClientInterface interface {
 	// nothing and does not stop the others.
 	//
 	// An imported assessment is matched with what is stored by its
-	// subject, period (as written), kind and author; when the stored
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
 	// one's current content is the same, nothing changes, so importing the
 	// same batch twice creates nothing the second time. A submitted,
 	// published or withdrawn assessment with different content is refused,
@@ -4898,7 +4900,8 @@ func (c *Client) WithdrawAssessment(ctx context.Context, id AssessmentID, params
 // nothing and does not stop the others.
 //
 // An imported assessment is matched with what is stored by its
-// subject, period (as written), kind and author; when the stored
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
 // one's current content is the same, nothing changes, so importing the
 // same batch twice creates nothing the second time. A submitted,
 // published or withdrawn assessment with different content is refused,
@@ -4934,7 +4937,8 @@ func (c *Client) ImportAssessmentsWithBody(ctx context.Context, contentType stri
 // nothing and does not stop the others.
 //
 // An imported assessment is matched with what is stored by its
-// subject, period (as written), kind and author; when the stored
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
 // one's current content is the same, nothing changes, so importing the
 // same batch twice creates nothing the second time. A submitted,
 // published or withdrawn assessment with different content is refused,
@@ -9661,7 +9665,8 @@ type ClientWithResponsesInterface interface {
 	// nothing and does not stop the others.
 	//
 	// An imported assessment is matched with what is stored by its
-	// subject, period (as written), kind and author; when the stored
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
 	// one's current content is the same, nothing changes, so importing the
 	// same batch twice creates nothing the second time. A submitted,
 	// published or withdrawn assessment with different content is refused,
@@ -9687,7 +9692,8 @@ type ClientWithResponsesInterface interface {
 	// nothing and does not stop the others.
 	//
 	// An imported assessment is matched with what is stored by its
-	// subject, period (as written), kind and author; when the stored
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
 	// one's current content is the same, nothing changes, so importing the
 	// same batch twice creates nothing the second time. A submitted,
 	// published or withdrawn assessment with different content is refused,
@@ -14660,7 +14666,8 @@ func (c *ClientWithResponses) WithdrawAssessmentWithResponse(ctx context.Context
 // nothing and does not stop the others.
 //
 // An imported assessment is matched with what is stored by its
-// subject, period (as written), kind and author; when the stored
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
 // one's current content is the same, nothing changes, so importing the
 // same batch twice creates nothing the second time. A submitted,
 // published or withdrawn assessment with different content is refused,
@@ -14692,7 +14699,8 @@ func (c *ClientWithResponses) ImportAssessmentsWithBodyWithResponse(ctx context.
 // nothing and does not stop the others.
 //
 // An imported assessment is matched with what is stored by its
-// subject, period (as written), kind and author; when the stored
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
 // one's current content is the same, nothing changes, so importing the
 // same batch twice creates nothing the second time. A submitted,
 // published or withdrawn assessment with different content is refused,

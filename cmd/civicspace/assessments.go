@@ -55,7 +55,7 @@ reads standard input) and stores them in the database (--db) or sends them to
 a server (--server with --key, the same rules as the REST bulk import).
 
 An imported assessment is matched with what is stored by its subject, period
-(as written), kind and author. It is created as a draft when there is none;
+(2025 and 2025-01-01/2025-12-31 are one), kind and author. It is created as a draft when there is none;
 unchanged when the stored one has the same content; the stored draft is
 updated (a new revision, the old one kept) when the content differs; a
 submitted, published or withdrawn assessment is never overwritten (refused).
