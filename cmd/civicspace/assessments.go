@@ -127,7 +127,7 @@ every right; against a server, as the key's holder.`,
 }
 
 // importExts are the extensions a directory's files are imported by.
-var importExts = []string{".json", ".ndjson", ".jsonl"}
+var importExts = []string{".json", ".ndjson", ".jsonl", ".xlsx", ".csv"}
 
 // readImportArgs reads every item the arguments name, in order.
 func readImportArgs(a *app, cat *civicspace.Catalog, args []string) ([]civicspace.ImportItem, error) {
@@ -185,6 +185,10 @@ func readImportFile(cat *civicspace.Catalog, path string) ([]civicspace.ImportIt
 	data, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xlsx", ".csv":
+		return readQuestionnaireFile(cat, path, data), nil
 	}
 	return civicspace.ReadAssessments(data, path), nil
 }
