@@ -2796,6 +2796,9 @@ type WorkstreamCommitments struct {
 	Warnings        []AimWarning `json:"warnings"`
 }
 
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
+
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
@@ -3061,6 +3064,12 @@ type ListAuditParams struct {
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
 }
 
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
 	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
@@ -3316,6 +3325,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3326,6 +3347,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type IndicatorType `form:"type,omitempty" json:"type,omitempty,omitzero"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
@@ -3558,7 +3594,7 @@ type ServerInterface interface {
 	GetCatalog(w http.ResponseWriter, r *http.Request)
 	// ExportCatalog The whole catalog
 	// (GET /v1/catalog/export)
-	ExportCatalog(w http.ResponseWriter, r *http.Request)
+	ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams)
 	// ListCommitments List commitments
 	// (GET /v1/commitments)
 	ListCommitments(w http.ResponseWriter, r *http.Request, params ListCommitmentsParams)
@@ -3624,16 +3660,16 @@ type ServerInterface interface {
 	GetCrosswalk(w http.ResponseWriter, r *http.Request, params GetCrosswalkParams)
 	// ListFrameworks List frameworks
 	// (GET /v1/frameworks)
-	ListFrameworks(w http.ResponseWriter, r *http.Request)
+	ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams)
 	// GetFramework Get a framework
 	// (GET /v1/frameworks/{frameworkId})
-	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID)
+	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams)
 	// ListIndicators List indicators
 	// (GET /v1/indicators)
 	ListIndicators(w http.ResponseWriter, r *http.Request, params ListIndicatorsParams)
 	// GetIndicator Get an indicator
 	// (GET /v1/indicators/{indicatorId})
-	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID)
+	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams)
 	// ListKeys List API keys
 	// (GET /v1/keys)
 	ListKeys(w http.ResponseWriter, r *http.Request)
@@ -3654,7 +3690,7 @@ type ServerInterface interface {
 	GetPolicyPack(w http.ResponseWriter, r *http.Request, name string, version string)
 	// GetRecommendation Get a recommendation
 	// (GET /v1/recommendations/{recommendationId})
-	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID)
+	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams)
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
@@ -4716,8 +4752,35 @@ func (siw *ServerInterfaceWrapper) GetCatalog(w http.ResponseWriter, r *http.Req
 // ExportCatalog operation middleware
 func (siw *ServerInterfaceWrapper) ExportCatalog(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportCatalogParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ExportCatalog(w, r)
+		siw.Handler.ExportCatalog(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5984,8 +6047,35 @@ func (siw *ServerInterfaceWrapper) GetCrosswalk(w http.ResponseWriter, r *http.R
 // ListFrameworks operation middleware
 func (siw *ServerInterfaceWrapper) ListFrameworks(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFrameworksParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListFrameworks(w, r)
+		siw.Handler.ListFrameworks(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6010,8 +6100,32 @@ func (siw *ServerInterfaceWrapper) GetFramework(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFrameworkParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetFramework(w, r, frameworkID)
+		siw.Handler.GetFramework(w, r, frameworkID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6069,6 +6183,27 @@ func (siw *ServerInterfaceWrapper) ListIndicators(w http.ResponseWriter, r *http
 		return
 	}
 
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListIndicators(w, r, params)
 	}))
@@ -6095,8 +6230,32 @@ func (siw *ServerInterfaceWrapper) GetIndicator(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetIndicatorParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetIndicator(w, r, indicatorID)
+		siw.Handler.GetIndicator(w, r, indicatorID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6238,8 +6397,32 @@ func (siw *ServerInterfaceWrapper) GetRecommendation(w http.ResponseWriter, r *h
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecommendationParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetRecommendation(w, r, recommendationID)
+		siw.Handler.GetRecommendation(w, r, recommendationID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -8576,21 +8759,32 @@ func (response GetCatalogdefaultApplicationProblemPlusJSONResponse) VisitGetCata
 }
 
 type ExportCatalogRequestObject struct {
+	Params ExportCatalogParams
 }
 
 type ExportCatalogResponseObject interface {
 	VisitExportCatalogResponse(w http.ResponseWriter) error
 }
 
-type ExportCatalog200JSONResponse CatalogExport
+type ExportCatalog200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ExportCatalog200JSONResponse struct {
+	Body    CatalogExport
+	Headers ExportCatalog200ResponseHeaders
+}
 
 func (response ExportCatalog200JSONResponse) VisitExportCatalogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10690,21 +10884,32 @@ func (response GetCrosswalkdefaultApplicationProblemPlusJSONResponse) VisitGetCr
 }
 
 type ListFrameworksRequestObject struct {
+	Params ListFrameworksParams
 }
 
 type ListFrameworksResponseObject interface {
 	VisitListFrameworksResponse(w http.ResponseWriter) error
 }
 
-type ListFrameworks200JSONResponse FrameworkList
+type ListFrameworks200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListFrameworks200JSONResponse struct {
+	Body    FrameworkList
+	Headers ListFrameworks200ResponseHeaders
+}
 
 func (response ListFrameworks200JSONResponse) VisitListFrameworksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10729,21 +10934,32 @@ func (response ListFrameworksdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetFrameworkRequestObject struct {
 	FrameworkID FrameworkID `json:"frameworkId"`
+	Params      GetFrameworkParams
 }
 
 type GetFrameworkResponseObject interface {
 	VisitGetFrameworkResponse(w http.ResponseWriter) error
 }
 
-type GetFramework200JSONResponse Framework
+type GetFramework200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetFramework200JSONResponse struct {
+	Body    Framework
+	Headers GetFramework200ResponseHeaders
+}
 
 func (response GetFramework200JSONResponse) VisitGetFrameworkResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10790,15 +11006,25 @@ type ListIndicatorsResponseObject interface {
 	VisitListIndicatorsResponse(w http.ResponseWriter) error
 }
 
-type ListIndicators200JSONResponse IndicatorList
+type ListIndicators200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListIndicators200JSONResponse struct {
+	Body    IndicatorList
+	Headers ListIndicators200ResponseHeaders
+}
 
 func (response ListIndicators200JSONResponse) VisitListIndicatorsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10839,21 +11065,32 @@ func (response ListIndicatorsdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetIndicatorRequestObject struct {
 	IndicatorID IndicatorID `json:"indicatorId"`
+	Params      GetIndicatorParams
 }
 
 type GetIndicatorResponseObject interface {
 	VisitGetIndicatorResponse(w http.ResponseWriter) error
 }
 
-type GetIndicator200JSONResponse Indicator
+type GetIndicator200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetIndicator200JSONResponse struct {
+	Body    Indicator
+	Headers GetIndicator200ResponseHeaders
+}
 
 func (response GetIndicator200JSONResponse) VisitGetIndicatorResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11223,21 +11460,32 @@ func (response GetPolicyPackdefaultApplicationProblemPlusJSONResponse) VisitGetP
 
 type GetRecommendationRequestObject struct {
 	RecommendationID RecommendationID `json:"recommendationId"`
+	Params           GetRecommendationParams
 }
 
 type GetRecommendationResponseObject interface {
 	VisitGetRecommendationResponse(w http.ResponseWriter) error
 }
 
-type GetRecommendation200JSONResponse RecommendationDetail
+type GetRecommendation200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetRecommendation200JSONResponse struct {
+	Body    RecommendationDetail
+	Headers GetRecommendation200ResponseHeaders
+}
 
 func (response GetRecommendation200JSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12490,8 +12738,10 @@ func (sh *strictHandler) GetCatalog(w http.ResponseWriter, r *http.Request) {
 }
 
 // ExportCatalog operation middleware
-func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams) {
 	var request ExportCatalogRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ExportCatalog(ctx, request.(ExportCatalogRequestObject))
@@ -13128,8 +13378,10 @@ func (sh *strictHandler) GetCrosswalk(w http.ResponseWriter, r *http.Request, pa
 }
 
 // ListFrameworks operation middleware
-func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams) {
 	var request ListFrameworksRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListFrameworks(ctx, request.(ListFrameworksRequestObject))
@@ -13152,10 +13404,11 @@ func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) 
 }
 
 // GetFramework operation middleware
-func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID) {
+func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams) {
 	var request GetFrameworkRequestObject
 
 	request.FrameworkID = frameworkID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetFramework(ctx, request.(GetFrameworkRequestObject))
@@ -13204,10 +13457,11 @@ func (sh *strictHandler) ListIndicators(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetIndicator operation middleware
-func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID) {
+func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams) {
 	var request GetIndicatorRequestObject
 
 	request.IndicatorID = indicatorID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetIndicator(ctx, request.(GetIndicatorRequestObject))
@@ -13393,10 +13647,11 @@ func (sh *strictHandler) GetPolicyPack(w http.ResponseWriter, r *http.Request, n
 }
 
 // GetRecommendation operation middleware
-func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID) {
+func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams) {
 	var request GetRecommendationRequestObject
 
 	request.RecommendationID = recommendationID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetRecommendation(ctx, request.(GetRecommendationRequestObject))

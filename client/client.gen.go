@@ -2796,6 +2796,9 @@ type WorkstreamCommitments struct {
 	Warnings        []AimWarning `json:"warnings"`
 }
 
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
+
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
@@ -3061,6 +3064,12 @@ type ListAuditParams struct {
 	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
 }
 
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
 	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
@@ -3316,6 +3325,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3326,6 +3347,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type *IndicatorType `form:"type,omitempty" json:"type,omitempty"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
@@ -3918,7 +3954,7 @@ type ClientInterface interface {
 	// Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCommitments List commitments
 	//
@@ -4236,14 +4272,14 @@ type ClientInterface interface {
 	// Every framework of the catalog, in catalog order, without its groups.
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFramework Get a framework
 	//
 	// One framework with its groups (nested) and their recommendations.
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIndicators List indicators
 	//
@@ -4257,7 +4293,7 @@ type ClientInterface interface {
 	// One indicator, with its answer type, scoring and the recommendations it measures.
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListKeys List API keys
 	//
@@ -4340,7 +4376,7 @@ type ClientInterface interface {
 	// One recommendation with its framework, its group and the indicators that measure it.
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScoreAssessmentWithBody Score an inline assessment
 	//
@@ -5112,8 +5148,8 @@ func (c *Client) GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *Client) ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportCatalogRequest(c.Server)
+func (c *Client) ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportCatalogRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5720,8 +5756,8 @@ func (c *Client) GetCrosswalk(ctx context.Context, params *GetCrosswalkParams, r
 // Every framework of the catalog, in catalog order, without its groups.
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFrameworksRequest(c.Server)
+func (c *Client) ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFrameworksRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5737,8 +5773,8 @@ func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditor
 // One framework with its groups (nested) and their recommendations.
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFrameworkRequest(c.Server, frameworkID)
+func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFrameworkRequest(c.Server, frameworkID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5771,8 +5807,8 @@ func (c *Client) ListIndicators(ctx context.Context, params *ListIndicatorsParam
 // One indicator, with its answer type, scoring and the recommendations it measures.
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIndicatorRequest(c.Server, indicatorID)
+func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIndicatorRequest(c.Server, indicatorID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5944,8 +5980,8 @@ func (c *Client) GetPolicyPack(ctx context.Context, name string, version string,
 // One recommendation with its framework, its group and the indicators that measure it.
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRecommendationRequest(c.Server, recommendationID)
+func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRecommendationRequest(c.Server, recommendationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7427,7 +7463,7 @@ func NewGetCatalogRequest(server string) (*http.Request, error) {
 }
 
 // NewExportCatalogRequest constructs an http.Request for the ExportCatalog method
-func NewExportCatalogRequest(server string) (*http.Request, error) {
+func NewExportCatalogRequest(server string, params *ExportCatalogParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -7448,6 +7484,21 @@ func NewExportCatalogRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9003,7 +9054,7 @@ func NewGetCrosswalkRequest(server string, params *GetCrosswalkParams) (*http.Re
 }
 
 // NewListFrameworksRequest constructs an http.Request for the ListFrameworks method
-func NewListFrameworksRequest(server string) (*http.Request, error) {
+func NewListFrameworksRequest(server string, params *ListFrameworksParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -9026,11 +9077,26 @@ func NewListFrameworksRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetFrameworkRequest constructs an http.Request for the GetFramework method
-func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Request, error) {
+func NewGetFrameworkRequest(server string, frameworkID FrameworkID, params *GetFrameworkParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9058,6 +9124,21 @@ func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9138,11 +9219,26 @@ func NewListIndicatorsRequest(server string, params *ListIndicatorsParams) (*htt
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetIndicatorRequest constructs an http.Request for the GetIndicator method
-func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Request, error) {
+func NewGetIndicatorRequest(server string, indicatorID IndicatorID, params *GetIndicatorParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9170,6 +9266,21 @@ func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9385,7 +9496,7 @@ func NewGetPolicyPackRequest(server string, name string, version string) (*http.
 }
 
 // NewGetRecommendationRequest constructs an http.Request for the GetRecommendation method
-func NewGetRecommendationRequest(server string, recommendationID RecommendationID) (*http.Request, error) {
+func NewGetRecommendationRequest(server string, recommendationID RecommendationID, params *GetRecommendationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9413,6 +9524,21 @@ func NewGetRecommendationRequest(server string, recommendationID RecommendationI
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9973,7 +10099,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
+	ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
 
 	// ListCommitmentsWithResponse List commitments
 	//
@@ -10321,7 +10447,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
+	ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
 
 	// GetFrameworkWithResponse Get a framework
 	//
@@ -10330,7 +10456,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
+	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
 
 	// ListIndicatorsWithResponse List indicators
 	//
@@ -10348,7 +10474,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
+	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
 
 	// ListKeysWithResponse List API keys
 	//
@@ -10441,7 +10567,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
+	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
 
 	// ScoreAssessmentWithBodyWithResponse Score an inline assessment
 	//
@@ -12174,6 +12300,12 @@ func (r GetCatalogResponse) ContentType() string {
 	return ""
 }
 
+// ExportCatalogResponse200Headers the declared response headers of an HTTP 200 response for ExportCatalog
+type ExportCatalogResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ExportCatalogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12181,6 +12313,8 @@ type ExportCatalogResponse struct {
 	JSON200 *CatalogExport
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportCatalogResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13697,6 +13831,12 @@ func (r GetCrosswalkResponse) ContentType() string {
 	return ""
 }
 
+// ListFrameworksResponse200Headers the declared response headers of an HTTP 200 response for ListFrameworks
+type ListFrameworksResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ListFrameworksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13704,6 +13844,8 @@ type ListFrameworksResponse struct {
 	JSON200 *FrameworkList
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFrameworksResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13745,6 +13887,12 @@ func (r ListFrameworksResponse) ContentType() string {
 	return ""
 }
 
+// GetFrameworkResponse200Headers the declared response headers of an HTTP 200 response for GetFramework
+type GetFrameworkResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetFrameworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13754,6 +13902,8 @@ type GetFrameworkResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetFrameworkResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13800,6 +13950,12 @@ func (r GetFrameworkResponse) ContentType() string {
 	return ""
 }
 
+// ListIndicatorsResponse200Headers the declared response headers of an HTTP 200 response for ListIndicators
+type ListIndicatorsResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ListIndicatorsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13809,6 +13965,8 @@ type ListIndicatorsResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListIndicatorsResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13855,6 +14013,12 @@ func (r ListIndicatorsResponse) ContentType() string {
 	return ""
 }
 
+// GetIndicatorResponse200Headers the declared response headers of an HTTP 200 response for GetIndicator
+type GetIndicatorResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetIndicatorResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13864,6 +14028,8 @@ type GetIndicatorResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetIndicatorResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14240,6 +14406,12 @@ func (r GetPolicyPackResponse) ContentType() string {
 	return ""
 }
 
+// GetRecommendationResponse200Headers the declared response headers of an HTTP 200 response for GetRecommendation
+type GetRecommendationResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetRecommendationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14249,6 +14421,8 @@ type GetRecommendationResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRecommendationResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15095,8 +15269,8 @@ func (c *ClientWithResponses) GetCatalogWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
-	rsp, err := c.ExportCatalog(ctx, reqEditors...)
+func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
+	rsp, err := c.ExportCatalog(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15617,8 +15791,8 @@ func (c *ClientWithResponses) GetCrosswalkWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
-	rsp, err := c.ListFrameworks(ctx, reqEditors...)
+func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
+	rsp, err := c.ListFrameworks(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15632,8 +15806,8 @@ func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, re
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
-	rsp, err := c.GetFramework(ctx, frameworkID, reqEditors...)
+func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
+	rsp, err := c.GetFramework(ctx, frameworkID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15662,8 +15836,8 @@ func (c *ClientWithResponses) ListIndicatorsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
-	rsp, err := c.GetIndicator(ctx, indicatorID, reqEditors...)
+func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
+	rsp, err := c.GetIndicator(ctx, indicatorID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15809,8 +15983,8 @@ func (c *ClientWithResponses) GetPolicyPackWithResponse(ctx context.Context, nam
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
-	rsp, err := c.GetRecommendation(ctx, recommendationID, reqEditors...)
+func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
+	rsp, err := c.GetRecommendation(ctx, recommendationID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17301,6 +17475,26 @@ func ParseExportCatalogResponse(rsp *http.Response) (*ExportCatalogResponse, err
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportCatalogResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18617,6 +18811,26 @@ func ParseListFrameworksResponse(rsp *http.Response) (*ListFrameworksResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFrameworksResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18655,6 +18869,26 @@ func ParseGetFrameworkResponse(rsp *http.Response) (*GetFrameworkResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetFrameworkResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -18697,6 +18931,26 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListIndicatorsResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18735,6 +18989,26 @@ func ParseGetIndicatorResponse(rsp *http.Response) (*GetIndicatorResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetIndicatorResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -19015,6 +19289,26 @@ func ParseGetRecommendationResponse(rsp *http.Response) (*GetRecommendationRespo
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRecommendationResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
