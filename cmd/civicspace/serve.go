@@ -30,6 +30,12 @@ type serveConfig struct {
 	policyDir       string
 	shutdownTimeout time.Duration
 	rateLimit       float64
+	// trustedProxies, basePath, corsOrigins and metricsAddr are the
+	// settings for running behind a proxy (operations.go).
+	trustedProxies []string
+	basePath       string
+	corsOrigins    []string
+	metricsAddr    string
 }
 
 // HTTP server timeouts. The write timeout leaves room for the longest
@@ -75,6 +81,7 @@ stops accepting connections and lets requests in flight finish.`,
 	f.StringVar(&cfg.policyDir, "policy", "", "directory of Rego modules and data documents overriding the built-in policy")
 	f.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long requests in flight may take to finish at shutdown")
 	f.Float64Var(&cfg.rateLimit, "rate-limit", 0, "requests per second each API key may make (bursts of twice that); 0 for no limit")
+	addOperationsFlags(f, &cfg)
 	return cmd
 }
 
@@ -92,6 +99,10 @@ var serveEnv = map[string]string{
 	"policy":           "CIVICSPACE_POLICY",
 	"shutdown-timeout": "CIVICSPACE_SHUTDOWN_TIMEOUT",
 	"rate-limit":       "CIVICSPACE_RATE_LIMIT",
+	"trusted-proxies":  "CIVICSPACE_TRUSTED_PROXIES",
+	"base-path":        "CIVICSPACE_BASE_PATH",
+	"cors-origins":     "CIVICSPACE_CORS_ORIGINS",
+	"metrics-addr":     "CIVICSPACE_METRICS_ADDR",
 }
 
 // applyEnv sets each flag not given on the command line from its
@@ -182,9 +193,13 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		Scorer:    scorer,
 		Logger:    logger,
 	}
-	handler, err := api.New(svc, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)),
+	opOpts, err := operationsOptions(cfg)
+	if err != nil {
+		return &exitError{code: exitInvalid, err: err}
+	}
+	handler, err := api.New(svc, append(opOpts, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)),
 		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)),
-		api.WithPackCompiler(&opa.PackCompiler{Catalog: cat, Countries: svc.Countries}))
+		api.WithPackCompiler(&opa.PackCompiler{Catalog: cat, Countries: svc.Countries}))...)
 	if err != nil {
 		return err
 	}
