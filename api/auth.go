@@ -155,6 +155,19 @@ func (a *authState) authenticate(r *http.Request) (*civicspace.Principal, error)
 	if header == "" {
 		return civicspace.Anonymous, nil
 	}
+	return a.authenticateHeader(r, header)
+}
+
+// VerifyKey authenticates an API key given other than in an Authorization
+// header (the web app's sign-in form, and its session on every request)
+// exactly as a request's key is: the same checks, the same failure limit
+// per client address, the same record of last use. An invalid key is an
+// EUNAUTHORIZED error.
+func (s *Server) VerifyKey(r *http.Request, key string) (*civicspace.Principal, error) {
+	return s.auth.authenticateHeader(r, "Bearer "+key)
+}
+
+func (a *authState) authenticateHeader(r *http.Request, header string) (*civicspace.Principal, error) {
 	now := a.now()
 	p, err := a.verify(r, header, now)
 	if err != nil && civicspace.ErrorCode(err) == civicspace.EUNAUTHORIZED {

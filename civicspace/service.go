@@ -102,7 +102,10 @@ func (s *Service) Assessment(ctx context.Context, id string) (*Record, []Problem
 }
 
 // ListAssessments returns one page of assessments.
+// A period filter matches the period however it was written (see
+// Period.Key): 2025 lists the assessments of 2025-01-01/2025-12-31 too.
 func (s *Service) ListAssessments(ctx context.Context, f AssessmentFilter) (*AssessmentPage, error) {
+	f.Period = PeriodKey(f.Period)
 	return s.Store.ListAssessments(ctx, f)
 }
 

@@ -15,6 +15,7 @@ import (
 	"github.com/civicspace/civicspace/api"
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace/opa"
+	"github.com/civicspace/civicspace/web"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -51,10 +52,10 @@ func newServeCmd(a *app) *cobra.Command {
 	cfg := serveConfig{maxBody: api.DefaultMaxBodyBytes}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the REST API",
+		Short: "Serve the web app and the REST API",
 		Long: `Serve opens the database (migrating its schema), loads the catalog and
-the scoring policy, and serves the REST API described by openapi.yaml, with
-its interactive reference at /docs.
+the scoring policy, and serves the web app at / and the REST API described
+by openapi.yaml under /v1, with its interactive reference at /docs.
 
 Every flag can also be set in the environment (CIVICSPACE_ADDR, CIVICSPACE_DB,
 CIVICSPACE_LOG_LEVEL, CIVICSPACE_MAX_BODY, CIVICSPACE_POLICY,
@@ -203,12 +204,17 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 	if err != nil {
 		return err
 	}
+	// The web app at /, the API (and its docs) for every other path.
+	app, err := web.New(svc, web.WithAPI(handler), web.WithVerifier(handler.VerifyKey), web.WithLogger(logger))
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", cfg.addr)
 	if err != nil {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           app,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
