@@ -2651,6 +2651,9 @@ type WorkstreamCommitments struct {
 	Warnings        []AimWarning `json:"warnings"`
 }
 
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
+
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
@@ -2893,6 +2896,12 @@ type ListAuditParams struct {
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
 }
 
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
 	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
@@ -3124,6 +3133,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3134,6 +3155,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type IndicatorType `form:"type,omitempty" json:"type,omitempty,omitzero"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
@@ -3360,7 +3396,7 @@ type ServerInterface interface {
 	GetCatalog(w http.ResponseWriter, r *http.Request)
 	// ExportCatalog The whole catalog
 	// (GET /v1/catalog/export)
-	ExportCatalog(w http.ResponseWriter, r *http.Request)
+	ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams)
 	// ListCommitments List commitments
 	// (GET /v1/commitments)
 	ListCommitments(w http.ResponseWriter, r *http.Request, params ListCommitmentsParams)
@@ -3426,16 +3462,16 @@ type ServerInterface interface {
 	GetCrosswalk(w http.ResponseWriter, r *http.Request, params GetCrosswalkParams)
 	// ListFrameworks List frameworks
 	// (GET /v1/frameworks)
-	ListFrameworks(w http.ResponseWriter, r *http.Request)
+	ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams)
 	// GetFramework Get a framework
 	// (GET /v1/frameworks/{frameworkId})
-	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID)
+	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams)
 	// ListIndicators List indicators
 	// (GET /v1/indicators)
 	ListIndicators(w http.ResponseWriter, r *http.Request, params ListIndicatorsParams)
 	// GetIndicator Get an indicator
 	// (GET /v1/indicators/{indicatorId})
-	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID)
+	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams)
 	// ListKeys List API keys
 	// (GET /v1/keys)
 	ListKeys(w http.ResponseWriter, r *http.Request)
@@ -3456,7 +3492,7 @@ type ServerInterface interface {
 	GetPolicyPack(w http.ResponseWriter, r *http.Request, name string, version string)
 	// GetRecommendation Get a recommendation
 	// (GET /v1/recommendations/{recommendationId})
-	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID)
+	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams)
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
@@ -4475,8 +4511,35 @@ func (siw *ServerInterfaceWrapper) GetCatalog(w http.ResponseWriter, r *http.Req
 // ExportCatalog operation middleware
 func (siw *ServerInterfaceWrapper) ExportCatalog(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportCatalogParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ExportCatalog(w, r)
+		siw.Handler.ExportCatalog(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5691,8 +5754,35 @@ func (siw *ServerInterfaceWrapper) GetCrosswalk(w http.ResponseWriter, r *http.R
 // ListFrameworks operation middleware
 func (siw *ServerInterfaceWrapper) ListFrameworks(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFrameworksParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListFrameworks(w, r)
+		siw.Handler.ListFrameworks(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5717,8 +5807,32 @@ func (siw *ServerInterfaceWrapper) GetFramework(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFrameworkParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetFramework(w, r, frameworkID)
+		siw.Handler.GetFramework(w, r, frameworkID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5776,6 +5890,27 @@ func (siw *ServerInterfaceWrapper) ListIndicators(w http.ResponseWriter, r *http
 		return
 	}
 
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListIndicators(w, r, params)
 	}))
@@ -5802,8 +5937,32 @@ func (siw *ServerInterfaceWrapper) GetIndicator(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetIndicatorParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetIndicator(w, r, indicatorID)
+		siw.Handler.GetIndicator(w, r, indicatorID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5945,8 +6104,32 @@ func (siw *ServerInterfaceWrapper) GetRecommendation(w http.ResponseWriter, r *h
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecommendationParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetRecommendation(w, r, recommendationID)
+		siw.Handler.GetRecommendation(w, r, recommendationID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -8146,21 +8329,32 @@ func (response GetCatalogdefaultApplicationProblemPlusJSONResponse) VisitGetCata
 }
 
 type ExportCatalogRequestObject struct {
+	Params ExportCatalogParams
 }
 
 type ExportCatalogResponseObject interface {
 	VisitExportCatalogResponse(w http.ResponseWriter) error
 }
 
-type ExportCatalog200JSONResponse CatalogExport
+type ExportCatalog200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ExportCatalog200JSONResponse struct {
+	Body    CatalogExport
+	Headers ExportCatalog200ResponseHeaders
+}
 
 func (response ExportCatalog200JSONResponse) VisitExportCatalogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10242,21 +10436,32 @@ func (response GetCrosswalkdefaultApplicationProblemPlusJSONResponse) VisitGetCr
 }
 
 type ListFrameworksRequestObject struct {
+	Params ListFrameworksParams
 }
 
 type ListFrameworksResponseObject interface {
 	VisitListFrameworksResponse(w http.ResponseWriter) error
 }
 
-type ListFrameworks200JSONResponse FrameworkList
+type ListFrameworks200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListFrameworks200JSONResponse struct {
+	Body    FrameworkList
+	Headers ListFrameworks200ResponseHeaders
+}
 
 func (response ListFrameworks200JSONResponse) VisitListFrameworksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10281,21 +10486,32 @@ func (response ListFrameworksdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetFrameworkRequestObject struct {
 	FrameworkID FrameworkID `json:"frameworkId"`
+	Params      GetFrameworkParams
 }
 
 type GetFrameworkResponseObject interface {
 	VisitGetFrameworkResponse(w http.ResponseWriter) error
 }
 
-type GetFramework200JSONResponse Framework
+type GetFramework200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetFramework200JSONResponse struct {
+	Body    Framework
+	Headers GetFramework200ResponseHeaders
+}
 
 func (response GetFramework200JSONResponse) VisitGetFrameworkResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10342,15 +10558,25 @@ type ListIndicatorsResponseObject interface {
 	VisitListIndicatorsResponse(w http.ResponseWriter) error
 }
 
-type ListIndicators200JSONResponse IndicatorList
+type ListIndicators200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListIndicators200JSONResponse struct {
+	Body    IndicatorList
+	Headers ListIndicators200ResponseHeaders
+}
 
 func (response ListIndicators200JSONResponse) VisitListIndicatorsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10391,21 +10617,32 @@ func (response ListIndicatorsdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetIndicatorRequestObject struct {
 	IndicatorID IndicatorID `json:"indicatorId"`
+	Params      GetIndicatorParams
 }
 
 type GetIndicatorResponseObject interface {
 	VisitGetIndicatorResponse(w http.ResponseWriter) error
 }
 
-type GetIndicator200JSONResponse Indicator
+type GetIndicator200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetIndicator200JSONResponse struct {
+	Body    Indicator
+	Headers GetIndicator200ResponseHeaders
+}
 
 func (response GetIndicator200JSONResponse) VisitGetIndicatorResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10775,21 +11012,32 @@ func (response GetPolicyPackdefaultApplicationProblemPlusJSONResponse) VisitGetP
 
 type GetRecommendationRequestObject struct {
 	RecommendationID RecommendationID `json:"recommendationId"`
+	Params           GetRecommendationParams
 }
 
 type GetRecommendationResponseObject interface {
 	VisitGetRecommendationResponse(w http.ResponseWriter) error
 }
 
-type GetRecommendation200JSONResponse RecommendationDetail
+type GetRecommendation200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetRecommendation200JSONResponse struct {
+	Body    RecommendationDetail
+	Headers GetRecommendation200ResponseHeaders
+}
 
 func (response GetRecommendation200JSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11932,8 +12180,10 @@ func (sh *strictHandler) GetCatalog(w http.ResponseWriter, r *http.Request) {
 }
 
 // ExportCatalog operation middleware
-func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams) {
 	var request ExportCatalogRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ExportCatalog(ctx, request.(ExportCatalogRequestObject))
@@ -12570,8 +12820,10 @@ func (sh *strictHandler) GetCrosswalk(w http.ResponseWriter, r *http.Request, pa
 }
 
 // ListFrameworks operation middleware
-func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams) {
 	var request ListFrameworksRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListFrameworks(ctx, request.(ListFrameworksRequestObject))
@@ -12594,10 +12846,11 @@ func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) 
 }
 
 // GetFramework operation middleware
-func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID) {
+func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams) {
 	var request GetFrameworkRequestObject
 
 	request.FrameworkID = frameworkID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetFramework(ctx, request.(GetFrameworkRequestObject))
@@ -12646,10 +12899,11 @@ func (sh *strictHandler) ListIndicators(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetIndicator operation middleware
-func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID) {
+func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams) {
 	var request GetIndicatorRequestObject
 
 	request.IndicatorID = indicatorID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetIndicator(ctx, request.(GetIndicatorRequestObject))
@@ -12835,10 +13089,11 @@ func (sh *strictHandler) GetPolicyPack(w http.ResponseWriter, r *http.Request, n
 }
 
 // GetRecommendation operation middleware
-func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID) {
+func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams) {
 	var request GetRecommendationRequestObject
 
 	request.RecommendationID = recommendationID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetRecommendation(ctx, request.(GetRecommendationRequestObject))

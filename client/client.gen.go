@@ -2652,6 +2652,9 @@ type WorkstreamCommitments struct {
 	Warnings        []AimWarning `json:"warnings"`
 }
 
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
+
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
@@ -2894,6 +2897,12 @@ type ListAuditParams struct {
 	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
 }
 
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
 	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
@@ -3125,6 +3134,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3135,6 +3156,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type *IndicatorType `form:"type,omitempty" json:"type,omitempty"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
@@ -3664,7 +3700,7 @@ type ClientInterface interface {
 	// Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCommitments List commitments
 	//
@@ -3982,14 +4018,14 @@ type ClientInterface interface {
 	// Every framework of the catalog, in catalog order, without its groups.
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFramework Get a framework
 	//
 	// One framework with its groups (nested) and their recommendations.
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIndicators List indicators
 	//
@@ -4003,7 +4039,7 @@ type ClientInterface interface {
 	// One indicator, with its answer type, scoring and the recommendations it measures.
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListKeys List API keys
 	//
@@ -4086,7 +4122,7 @@ type ClientInterface interface {
 	// One recommendation with its framework, its group and the indicators that measure it.
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScoreAssessmentWithBody Score an inline assessment
 	//
@@ -4763,8 +4799,8 @@ func (c *Client) GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *Client) ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportCatalogRequest(c.Server)
+func (c *Client) ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportCatalogRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5371,8 +5407,8 @@ func (c *Client) GetCrosswalk(ctx context.Context, params *GetCrosswalkParams, r
 // Every framework of the catalog, in catalog order, without its groups.
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFrameworksRequest(c.Server)
+func (c *Client) ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFrameworksRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5388,8 +5424,8 @@ func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditor
 // One framework with its groups (nested) and their recommendations.
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFrameworkRequest(c.Server, frameworkID)
+func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFrameworkRequest(c.Server, frameworkID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5422,8 +5458,8 @@ func (c *Client) ListIndicators(ctx context.Context, params *ListIndicatorsParam
 // One indicator, with its answer type, scoring and the recommendations it measures.
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIndicatorRequest(c.Server, indicatorID)
+func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIndicatorRequest(c.Server, indicatorID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5595,8 +5631,8 @@ func (c *Client) GetPolicyPack(ctx context.Context, name string, version string,
 // One recommendation with its framework, its group and the indicators that measure it.
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRecommendationRequest(c.Server, recommendationID)
+func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRecommendationRequest(c.Server, recommendationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6989,7 +7025,7 @@ func NewGetCatalogRequest(server string) (*http.Request, error) {
 }
 
 // NewExportCatalogRequest constructs an http.Request for the ExportCatalog method
-func NewExportCatalogRequest(server string) (*http.Request, error) {
+func NewExportCatalogRequest(server string, params *ExportCatalogParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -7010,6 +7046,21 @@ func NewExportCatalogRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8517,7 +8568,7 @@ func NewGetCrosswalkRequest(server string, params *GetCrosswalkParams) (*http.Re
 }
 
 // NewListFrameworksRequest constructs an http.Request for the ListFrameworks method
-func NewListFrameworksRequest(server string) (*http.Request, error) {
+func NewListFrameworksRequest(server string, params *ListFrameworksParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -8540,11 +8591,26 @@ func NewListFrameworksRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetFrameworkRequest constructs an http.Request for the GetFramework method
-func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Request, error) {
+func NewGetFrameworkRequest(server string, frameworkID FrameworkID, params *GetFrameworkParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8572,6 +8638,21 @@ func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8652,11 +8733,26 @@ func NewListIndicatorsRequest(server string, params *ListIndicatorsParams) (*htt
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetIndicatorRequest constructs an http.Request for the GetIndicator method
-func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Request, error) {
+func NewGetIndicatorRequest(server string, indicatorID IndicatorID, params *GetIndicatorParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8684,6 +8780,21 @@ func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8899,7 +9010,7 @@ func NewGetPolicyPackRequest(server string, name string, version string) (*http.
 }
 
 // NewGetRecommendationRequest constructs an http.Request for the GetRecommendation method
-func NewGetRecommendationRequest(server string, recommendationID RecommendationID) (*http.Request, error) {
+func NewGetRecommendationRequest(server string, recommendationID RecommendationID, params *GetRecommendationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8927,6 +9038,21 @@ func NewGetRecommendationRequest(server string, recommendationID RecommendationI
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9400,7 +9526,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
+	ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
 
 	// ListCommitmentsWithResponse List commitments
 	//
@@ -9748,7 +9874,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
+	ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
 
 	// GetFrameworkWithResponse Get a framework
 	//
@@ -9757,7 +9883,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
+	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
 
 	// ListIndicatorsWithResponse List indicators
 	//
@@ -9775,7 +9901,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
+	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
 
 	// ListKeysWithResponse List API keys
 	//
@@ -9868,7 +9994,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
+	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
 
 	// ScoreAssessmentWithBodyWithResponse Score an inline assessment
 	//
@@ -11507,6 +11633,12 @@ func (r GetCatalogResponse) ContentType() string {
 	return ""
 }
 
+// ExportCatalogResponse200Headers the declared response headers of an HTTP 200 response for ExportCatalog
+type ExportCatalogResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ExportCatalogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11514,6 +11646,8 @@ type ExportCatalogResponse struct {
 	JSON200 *CatalogExport
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportCatalogResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13026,6 +13160,12 @@ func (r GetCrosswalkResponse) ContentType() string {
 	return ""
 }
 
+// ListFrameworksResponse200Headers the declared response headers of an HTTP 200 response for ListFrameworks
+type ListFrameworksResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ListFrameworksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13033,6 +13173,8 @@ type ListFrameworksResponse struct {
 	JSON200 *FrameworkList
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFrameworksResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13074,6 +13216,12 @@ func (r ListFrameworksResponse) ContentType() string {
 	return ""
 }
 
+// GetFrameworkResponse200Headers the declared response headers of an HTTP 200 response for GetFramework
+type GetFrameworkResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetFrameworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13083,6 +13231,8 @@ type GetFrameworkResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetFrameworkResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13129,6 +13279,12 @@ func (r GetFrameworkResponse) ContentType() string {
 	return ""
 }
 
+// ListIndicatorsResponse200Headers the declared response headers of an HTTP 200 response for ListIndicators
+type ListIndicatorsResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ListIndicatorsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13138,6 +13294,8 @@ type ListIndicatorsResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListIndicatorsResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13184,6 +13342,12 @@ func (r ListIndicatorsResponse) ContentType() string {
 	return ""
 }
 
+// GetIndicatorResponse200Headers the declared response headers of an HTTP 200 response for GetIndicator
+type GetIndicatorResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetIndicatorResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13193,6 +13357,8 @@ type GetIndicatorResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetIndicatorResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13569,6 +13735,12 @@ func (r GetPolicyPackResponse) ContentType() string {
 	return ""
 }
 
+// GetRecommendationResponse200Headers the declared response headers of an HTTP 200 response for GetRecommendation
+type GetRecommendationResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetRecommendationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13578,6 +13750,8 @@ type GetRecommendationResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRecommendationResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14297,8 +14471,8 @@ func (c *ClientWithResponses) GetCatalogWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
-	rsp, err := c.ExportCatalog(ctx, reqEditors...)
+func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
+	rsp, err := c.ExportCatalog(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14819,8 +14993,8 @@ func (c *ClientWithResponses) GetCrosswalkWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
-	rsp, err := c.ListFrameworks(ctx, reqEditors...)
+func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
+	rsp, err := c.ListFrameworks(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14834,8 +15008,8 @@ func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, re
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
-	rsp, err := c.GetFramework(ctx, frameworkID, reqEditors...)
+func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
+	rsp, err := c.GetFramework(ctx, frameworkID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -14864,8 +15038,8 @@ func (c *ClientWithResponses) ListIndicatorsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
-	rsp, err := c.GetIndicator(ctx, indicatorID, reqEditors...)
+func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
+	rsp, err := c.GetIndicator(ctx, indicatorID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15011,8 +15185,8 @@ func (c *ClientWithResponses) GetPolicyPackWithResponse(ctx context.Context, nam
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
-	rsp, err := c.GetRecommendation(ctx, recommendationID, reqEditors...)
+func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
+	rsp, err := c.GetRecommendation(ctx, recommendationID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -16403,6 +16577,26 @@ func ParseExportCatalogResponse(rsp *http.Response) (*ExportCatalogResponse, err
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportCatalogResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -17691,6 +17885,26 @@ func ParseListFrameworksResponse(rsp *http.Response) (*ListFrameworksResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFrameworksResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -17729,6 +17943,26 @@ func ParseGetFrameworkResponse(rsp *http.Response) (*GetFrameworkResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetFrameworkResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -17771,6 +18005,26 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListIndicatorsResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -17809,6 +18063,26 @@ func ParseGetIndicatorResponse(rsp *http.Response) (*GetIndicatorResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetIndicatorResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -18089,6 +18363,26 @@ func ParseGetRecommendationResponse(rsp *http.Response) (*GetRecommendationRespo
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRecommendationResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
