@@ -139,3 +139,15 @@ func BenchmarkValidateRequest(b *testing.B) {
 		send(b, "POST", ts.URL+"/v1/validate", body, "", http.StatusOK)
 	}
 }
+
+// BenchmarkCreate is one POST /v1/assessments: authentication, decoding,
+// validation, the first score and the audit entry.
+func BenchmarkCreate(b *testing.B) {
+	ts, _ := benchServer(b)
+	body := benchBody(b)
+	send(b, "POST", ts.URL+"/v1/assessments", body, "", http.StatusCreated) // warm the scorer's caches
+	b.ResetTimer()
+	for b.Loop() {
+		send(b, "POST", ts.URL+"/v1/assessments", body, "", http.StatusCreated)
+	}
+}

@@ -140,9 +140,11 @@ func CompareGap(ctx context.Context, store AssessmentStore, cat *Catalog, countr
 	if _, ok := countries.Lookup(q.Country); !ok {
 		return nil, Errorf(EINVALID, "unknown country code %q: use an ISO 3166-1 alpha-3 code such as NOR", q.Country)
 	}
-	if _, err := ParsePeriod(q.Period); err != nil {
+	period, err := ParsePeriod(q.Period)
+	if err != nil {
 		return nil, WrapError(EINVALID, err, "bad period %q: a year (2025) or a date range (2025-01-01/2025-12-31)", q.Period)
 	}
+	q.Period = period.Key()
 	revs, err := store.LatestPublished(ctx, PublishedFilter{Countries: []string{q.Country}, Period: q.Period})
 	if err != nil {
 		return nil, err
@@ -184,9 +186,11 @@ func publishedFilter(countries *Countries, period string, from, to int, kind Kin
 		return PublishedFilter{}, err
 	}
 	if period != "" {
-		if _, err := ParsePeriod(period); err != nil {
+		p, err := ParsePeriod(period)
+		if err != nil {
 			return PublishedFilter{}, WrapError(EINVALID, err, "bad period %q: a year (2025) or a date range (2025-01-01/2025-12-31)", period)
 		}
+		period = p.Key() // stores index publications by the period's key
 	}
 	members, err := RegionCountries(countries, region, subRegion)
 	if err != nil {
@@ -234,18 +238,12 @@ func settlePeriod(ctx context.Context, store AssessmentStore, f PublishedFilter,
 // targetObservations reads what a ranking or an aggregate of t needs: the
 // observations of t for the publications f selects, and for each
 // publication without one (no value for t, or not scored under
-// policyDigest) a placeholder, so that it shows as missing. A store that
-// lists publications gives them; otherwise the ratings are read with t's
-// observations, since every stored score has one, and publications not
-// scored under policyDigest are not seen.
+// policyDigest) a placeholder, so that it shows as missing.
 func targetObservations(ctx context.Context, store AssessmentStore, f PublishedFilter, policyDigest string, t Target) ([]Observation, error) {
 	levels := []string{t.Level}
 	f.Items = []string{t.ID}
 	if t.Level == LevelRating {
 		f.Items = []string{ObservationOverall}
-	} else if _, ok := store.(PublicationLister); !ok {
-		levels = append(levels, LevelRating)
-		f.Items = append(f.Items, ObservationOverall)
 	}
 	obs, err := store.Observations(ctx, f, policyDigest, levels...)
 	if err != nil {

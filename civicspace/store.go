@@ -146,9 +146,11 @@ const (
 type AssessmentFilter struct {
 	Country      string
 	Organisation string
-	Period       string
-	Kind         Kind
-	Status       AssessmentStatus
+	// Period is a period's key (Period.Key): stores index assessments
+	// under it, so "2025" selects the range that covers 2025 too.
+	Period string
+	Kind   Kind
+	Status AssessmentStatus
 	// PublishedOnly keeps only assessments with a published version
 	// (readers' default).
 	PublishedOnly bool
@@ -159,7 +161,7 @@ type AssessmentFilter struct {
 	Author string
 	// Visible, when not nil, keeps only what a caller may list: what it
 	// owns (see Ownership), in any status, and everything else once
-	// published. ListScope sets it.
+	// published. listScope sets it.
 	Visible *Ownership
 	// PageSize is clamped to 1-MaxPageSize; 0 means DefaultPageSize.
 	PageSize  int
@@ -193,7 +195,9 @@ type AssessmentPage struct {
 // PublishedFilter selects the latest published revision of each
 // (subject, period, kind).
 type PublishedFilter struct {
-	Countries  []string
+	Countries []string
+	// Period is a period's key (Period.Key), as stores index
+	// publications: "2025" for both "2025" and "2025-01-01/2025-12-31".
 	Period     string
 	PeriodFrom int // first year, 0 = open
 	PeriodTo   int // last year, 0 = open
@@ -247,6 +251,10 @@ type AssessmentStore interface {
 	// revisions selected by f, scored under policyDigest, at the given
 	// levels (all if empty).
 	Observations(ctx context.Context, f PublishedFilter, policyDigest string, levels ...string) ([]Observation, error)
+
+	// Publications lists what LatestPublished would return, without the
+	// documents.
+	PublicationLister
 
 	// Ping checks the store is reachable.
 	Ping(ctx context.Context) error
