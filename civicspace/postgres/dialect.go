@@ -47,6 +47,8 @@ func (d dialect) LockCreates(ctx context.Context, tx sqlrecord.Querier, table st
 	return err
 }
 
+func (dialect) JSONValue(p string) string { return p + "::jsonb" }
+
 func (dialect) ForUpdate() string { return " FOR UPDATE" }
 
 // jsonPath is col's JSON at path, the last step as text when text is set.

@@ -11,7 +11,6 @@ import (
 
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace/sqlrecord"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -23,6 +22,8 @@ type Store struct {
 	// The versioned records, kept by the engine both stores share.
 	*sqlrecord.Assessments
 	*sqlrecord.Commitments
+	*sqlrecord.Scores
+	*sqlrecord.Access
 }
 
 var (
@@ -103,7 +104,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	db, d := database{conn: conn{pool}, pool: pool}, dialect{createLock: lockKey("create", schema)}
-	return &Store{pool: pool, Assessments: sqlrecord.NewAssessments(db, d), Commitments: sqlrecord.NewCommitments(db, d)}, nil
+	return &Store{pool: pool, Assessments: sqlrecord.NewAssessments(db, d), Commitments: sqlrecord.NewCommitments(db, d),
+		Scores: sqlrecord.NewScores(db, d), Access: sqlrecord.NewAccess(db, d)}, nil
 }
 
 // lockKey derives an advisory lock key from a purpose and the schema, so
@@ -126,22 +128,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the pool's connections.
 func (s *Store) Close() error {
 	s.pool.Close()
-	return nil
-}
-
-// write runs fn in one transaction, committed if fn returns nil.
-func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return dbError(op, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback(context.WithoutCancel(ctx))
-		return dbError(op, err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return dbError(op, err)
-	}
 	return nil
 }
 

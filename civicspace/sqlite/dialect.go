@@ -30,6 +30,8 @@ func (dialect) NextSeq(table, column string) string {
 // IMMEDIATE on the one writer connection.
 func (dialect) LockCreates(context.Context, sqlrecord.Querier, string) error { return nil }
 
+func (dialect) JSONValue(p string) string { return p }
+
 func (dialect) ForUpdate() string { return "" }
 
 func jsonPath(path []string) string { return "'$." + strings.Join(path, ".") + "'" }

@@ -135,10 +135,3 @@ func floatPtr(f sql.NullFloat64) *float64 {
 	}
 	return &f.Float64
 }
-
-func nullFloat(f *float64) sql.NullFloat64 {
-	if f == nil {
-		return sql.NullFloat64{}
-	}
-	return sql.NullFloat64{Float64: *f, Valid: true}
-}

@@ -32,6 +32,8 @@ type Store struct {
 	// The versioned records, kept by the engine both stores share.
 	*sqlrecord.Assessments
 	*sqlrecord.Commitments
+	*sqlrecord.Scores
+	*sqlrecord.Access
 }
 
 var (
@@ -152,7 +154,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 func newStore(writer, reader *sql.DB) *Store {
 	db := database{reader: reader, writer: writer}
 	return &Store{writer: writer, reader: reader,
-		Assessments: sqlrecord.NewAssessments(db, dialect{}), Commitments: sqlrecord.NewCommitments(db, dialect{})}
+		Assessments: sqlrecord.NewAssessments(db, dialect{}), Commitments: sqlrecord.NewCommitments(db, dialect{}),
+		Scores: sqlrecord.NewScores(db, dialect{}), Access: sqlrecord.NewAccess(db, dialect{})}
 }
 
 func openWriter(ctx context.Context, path string) (*sql.DB, error) {
@@ -221,23 +224,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database. Every acknowledged write is already on disk.
 func (s *Store) Close() error {
 	return errors.Join(s.reader.Close(), s.writer.Close())
-}
-
-// write runs fn in one write transaction (BEGIN IMMEDIATE), committed if fn
-// returns nil.
-func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(op, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return dbError(op, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return dbError(op, err)
-	}
-	return nil
 }
 
 // dbError wraps a driver error with the operation; domain errors pass
