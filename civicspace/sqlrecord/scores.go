@@ -189,3 +189,25 @@ func (s *Scores) Unscored(ctx context.Context, policyDigest string, limit int) (
 	}, q, args...)
 	return refs, Error(s.d, "unscored", err)
 }
+
+// ObservationColumns are what ReadObservations reads, from a publication
+// l of the latest CTE (see Assessments.LatestPublishedOf) and its
+// observation o.
+const ObservationColumns = `l.id, l.published_version, l.pub_country, l.pub_organisation, l.pub_period, l.pub_kind,
+	o.level, o.item_id, o.score, o.coverage, o.status`
+
+// ReadObservations returns the observations a query of ObservationColumns
+// selects.
+func (s *Scores) ReadObservations(ctx context.Context, query string, args ...any) ([]civicspace.Observation, error) {
+	obs, err := queryAll(ctx, s.db, func(row Row) (civicspace.Observation, error) {
+		var (
+			o    civicspace.Observation
+			kind string
+		)
+		err := row.Scan(&o.AssessmentID, &o.Version, &o.Country, &o.Organisation, &o.Period, &kind,
+			&o.Level, &o.ItemID, &o.Score, &o.Coverage, &o.Status)
+		o.Kind = civicspace.Kind(kind)
+		return o, err
+	}, query, args...)
+	return obs, Error(s.d, "observations", err)
+}
