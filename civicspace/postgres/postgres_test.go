@@ -57,13 +57,9 @@ func open(t testing.TB) *postgres.Store {
 	return s
 }
 
-func TestConformance(t *testing.T) {
-	storetest.RunAll(t, open)
-}
+func TestConformance(t *testing.T) { storetest.RunAll(t, open) }
 
-func BenchmarkStore(b *testing.B) {
-	storetest.BenchAll(b, open)
-}
+func BenchmarkStore(b *testing.B) { storetest.BenchAll(b, open) }
 
 // rawConn connects to the test schema directly, as an operator would.
 func rawConn(t *testing.T, schema string) *pgx.Conn {

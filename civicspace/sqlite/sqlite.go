@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"runtime"
@@ -29,17 +28,9 @@ type Store struct {
 	// last committed state while the writer writes.
 	reader *sql.DB
 
-	// The versioned records, kept by the engine both stores share.
-	*sqlrecord.Assessments
-	*sqlrecord.Commitments
-	*sqlrecord.Scores
-	*sqlrecord.Access
+	// Records, scores, keys, audit and packs: the SQL both stores share.
+	sqlrecord.Stores
 }
-
-var (
-	_ civicspace.AssessmentStore = (*Store)(nil)
-	_ civicspace.CommitmentStore = (*Store)(nil)
-)
 
 // Option configures Open and Migrate.
 type Option func(*config)
@@ -47,15 +38,6 @@ type Option func(*config)
 type config struct {
 	logger  *slog.Logger
 	readers int
-}
-
-// WithLogger logs migrations to l. The default discards.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) {
-		if l != nil {
-			c.logger = l
-		}
-	}
 }
 
 // WithMaxReaders bounds the read connection pool (default: the number of
@@ -68,14 +50,15 @@ func WithMaxReaders(n int) Option {
 	}
 }
 
+// WithLogger logs migrations to l. The default discards.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
 func newConfig(opts []Option) *config {
-	c := &config{
-		logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-		readers: max(4, runtime.NumCPU()),
-	}
+	c := &config{readers: max(4, runtime.NumCPU())}
 	for _, o := range opts {
 		o(c)
 	}
+	c.logger = sqlrecord.Logger(c.logger)
 	return c
 }
 
@@ -153,9 +136,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 func newStore(writer, reader *sql.DB) *Store {
 	db := database{reader: reader, writer: writer}
-	return &Store{writer: writer, reader: reader,
-		Assessments: sqlrecord.NewAssessments(db, dialect{}), Commitments: sqlrecord.NewCommitments(db, dialect{}),
-		Scores: sqlrecord.NewScores(db, dialect{}), Access: sqlrecord.NewAccess(db, dialect{})}
+	return &Store{writer: writer, reader: reader, Stores: sqlrecord.NewStores(db, dialect{})}
 }
 
 func openWriter(ctx context.Context, path string) (*sql.DB, error) {

@@ -20,13 +20,9 @@ func open(t testing.TB) *sqlite.Store {
 	return s
 }
 
-func TestConformance(t *testing.T) {
-	storetest.RunAll(t, open)
-}
+func TestConformance(t *testing.T) { storetest.RunAll(t, open) }
 
-func BenchmarkStore(b *testing.B) {
-	storetest.BenchAll(b, open)
-}
+func BenchmarkStore(b *testing.B) { storetest.BenchAll(b, open) }
 
 // rawDB opens the file directly, as an operator would.
 func rawDB(t *testing.T, path string) *sql.DB {
