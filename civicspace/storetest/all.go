@@ -17,6 +17,7 @@ type Store interface {
 	civicspace.AuditStore
 	civicspace.PolicyPackStore
 	civicspace.PublicationLister
+	civicspace.Transactor
 }
 
 // RunAll runs every conformance suite against a store package: open must
@@ -37,6 +38,11 @@ func RunAll[S Store](t *testing.T, open func(t testing.TB) S) {
 	})
 	t.Run("Publications", func(t *testing.T) {
 		RunPublications(t, func(t *testing.T) civicspace.PublicationLister { return open(t) })
+	})
+	t.Run("Atomically", func(t *testing.T) {
+		s := open(t)
+		t.Cleanup(func() { require.NoError(t, s.Close()) })
+		testAtomically(t, s)
 	})
 }
 
