@@ -49,7 +49,7 @@ var operations = map[string]access{
 	"getFramework": accessPublic, "getRecommendation": accessPublic, "listIndicators": accessPublic,
 	"getIndicator": accessPublic, "getCrosswalk": accessPublic, "listCountries": accessPublic,
 	"getCountry": accessPublic, "getRanking": accessPublic, "getTrend": accessPublic,
-	"getRegionAggregates": accessPublic, "getGap": accessPublic,
+	"getRegionAggregates": accessPublic, "getGap": accessPublic, "getSdmxStructure": accessPublic,
 	"getCountryCommitmentSummary": accessPublic, "getWorkstreamCommitmentSummary": accessPublic,
 	"getFollowUpCommitmentSummary": accessPublic,
 
