@@ -4,10 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-
-	"github.com/getkin/kin-openapi/openapi3filter"
 	"math"
-	"net"
 	"net/http"
 	"strconv"
 	"strings"
@@ -15,6 +12,7 @@ import (
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/getkin/kin-openapi/openapi3filter"
 	"golang.org/x/time/rate"
 )
 
@@ -120,34 +118,33 @@ func tooMany(l *rate.Limiter, now time.Time, detail string) error {
 		retryAfter: int(math.Ceil(wait.Seconds()))}
 }
 
-// clientAddr is the address failed authentications are counted by: the
-// connection's peer. Forwarded headers are not trusted (any client can set
-// them); behind a proxy, the proxy must limit instead.
-func clientAddr(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
-}
-
 // authenticate returns the principal of r: Anonymous without an
 // Authorization header, the key's principal with a valid one, and an
 // EUNAUTHORIZED error (429 once a client address has failed too often)
-// otherwise.
+// otherwise. A key that verifies is never refused for failures: they are
+// counted, and limited, only when they happen (ratelimit.go).
 func (a *authState) authenticate(r *http.Request) (*civicspace.Principal, error) {
 	header := r.Header.Get("Authorization")
 	if header == "" {
 		return civicspace.Anonymous, nil
 	}
+	return a.authenticateHeader(r, header)
+}
+
+// VerifyKey authenticates an API key given other than in an Authorization
+// header (the web app's sign-in form, and its session on every request)
+// exactly as a request's key is: the same checks, the same failure limit
+// per client address, the same record of last use. An invalid key is an
+// EUNAUTHORIZED error.
+func (s *Server) VerifyKey(r *http.Request, key string) (*civicspace.Principal, error) {
+	return s.auth.authenticateHeader(r, "Bearer "+key)
+}
+
+func (a *authState) authenticateHeader(r *http.Request, header string) (*civicspace.Principal, error) {
 	now := a.now()
-	fails := a.limiter(a.fails, clientAddr(r), a.failRate, a.failBurst)
-	if fails.TokensAt(now) < 1 {
-		return nil, tooMany(fails, now, "too many failed authentications from this address: wait before trying again")
-	}
 	p, err := a.verify(r, header, now)
 	if err != nil && civicspace.ErrorCode(err) == civicspace.EUNAUTHORIZED {
-		fails.AllowN(now, 1)
+		return nil, a.failed(r, now, err)
 	}
 	return p, err
 }
@@ -223,7 +220,9 @@ func (s *Server) authMiddleware(next http.Handler) http.Handler {
 		if p.Authenticated() && s.auth.keyRate > 0 {
 			now := s.auth.now()
 			l := s.auth.limiter(s.auth.perKey, p.KeyID, s.auth.keyRate, s.auth.keyBurst)
-			if !l.AllowN(now, 1) {
+			allowed := l.AllowN(now, 1)
+			rateLimitHeaders(w, l, now)
+			if !allowed {
 				writeError(w, r, tooMany(l, now, "this API key made too many requests: slow down"))
 				return
 			}

@@ -137,6 +137,7 @@ func (s *Server) requestLog(next http.Handler) http.Handler {
 				slog.Int64("bytes", sw.bytes),
 				slog.Float64("duration_seconds", time.Since(start).Seconds()),
 				slog.String("remote_addr", r.RemoteAddr),
+				slog.String("client_addr", clientAddr(r)),
 			)
 		}()
 		next.ServeHTTP(sw, r)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"net/netip"
 	"net/url"
 	"strconv"
 	"strings"
@@ -93,8 +94,9 @@ func TestLoopingPack(t *testing.T) {
 }
 
 // TestAuthFailureLimit fails authentication from one address until it is
-// answered 429 with Retry-After, for wrong keys and right ones alike;
-// requests without a key are not held back.
+// answered 429 with Retry-After; a key that verifies still gets in (the
+// hostile test found a valid admin key locked out by a stranger's ten
+// guesses), and requests without a key are not held back.
 func TestAuthFailureLimit(t *testing.T) {
 	e := newEnv(t, stores["sqlite"], withAPIOptions(api.WithAuthFailureLimit(3, time.Hour)))
 	valid := e.key
@@ -104,17 +106,54 @@ func TestAuthFailureLimit(t *testing.T) {
 		p := e.do("GET", "/v1/keys", nil, header{"Authorization", bad}).problem(t, http.StatusUnauthorized, civicspace.EUNAUTHORIZED)
 		require.NotEmpty(t, p.Detail, "attempt %d", i)
 	}
-	for _, auth := range []string{"Bearer csk_" + id + "_guess", "Bearer " + valid} {
-		res := e.do("GET", "/v1/keys", nil, header{"Authorization", auth})
+	for range 20 {
+		res := e.do("GET", "/v1/keys", nil, header{"Authorization", "Bearer csk_" + id + "_guess"})
 		p := res.problem(t, http.StatusTooManyRequests, "rate_limited")
 		require.Contains(t, p.Detail, "too many failed authentications")
 		after, err := strconv.Atoi(res.Header.Get("Retry-After"))
 		require.NoError(t, err, "Retry-After is a number of seconds: %q", res.Header.Get("Retry-After"))
 		require.Positive(t, after)
 		require.LessOrEqual(t, after, int(time.Hour/time.Second))
+
+		res = e.do("GET", "/v1/keys", nil, bearer(valid))
+		require.Equal(t, http.StatusOK, res.StatusCode, "a key that verifies is never refused for others' failures: %s", res.body)
 	}
 	res := e.do("GET", "/v1/catalog", nil, bearer(""))
 	require.Equal(t, http.StatusOK, res.StatusCode, "anonymous reads are not held back")
+}
+
+// TestTrustedProxies: behind a trusted proxy each client has its own
+// failure budget, named by X-Forwarded-For or Forwarded; from an untrusted
+// peer those headers are ignored, so forging them escapes nothing.
+func TestTrustedProxies(t *testing.T) {
+	guess := header{"Authorization", "Bearer csk_nosuchid_" + strings.Repeat("A", 43)}
+	failUntilLimited := func(t *testing.T, e *env, hs ...header) {
+		t.Helper()
+		e.do("GET", "/v1/keys", nil, append(hs, guess)...).problem(t, http.StatusUnauthorized, civicspace.EUNAUTHORIZED)
+		e.do("GET", "/v1/keys", nil, append(hs, guess)...).problem(t, http.StatusTooManyRequests, "rate_limited")
+	}
+	t.Run("trusted", func(t *testing.T) {
+		e := newEnv(t, stores["sqlite"], withAPIOptions(api.WithAuthFailureLimit(1, time.Hour),
+			api.WithTrustedProxies(netip.MustParsePrefix("127.0.0.0/8"), netip.MustParsePrefix("10.0.0.0/8"))))
+		failUntilLimited(t, e, header{"X-Forwarded-For", "198.51.100.7"})
+		// Another client behind the same proxy has its own budget.
+		e.do("GET", "/v1/keys", nil, guess, header{"X-Forwarded-For", "198.51.100.8"}).problem(t, http.StatusUnauthorized, civicspace.EUNAUTHORIZED)
+		// The client is the last untrusted hop: a forged first entry and
+		// a second proxy of ours do not change who it is.
+		e.do("GET", "/v1/keys", nil, guess, header{"X-Forwarded-For", "203.0.113.1, 198.51.100.7, 10.1.2.3"}).problem(t, http.StatusTooManyRequests, "rate_limited")
+		// Forwarded (RFC 7239), with a port and IPv6.
+		e.do("GET", "/v1/keys", nil, guess, header{"Forwarded", `for=198.51.100.7:4711;proto=https`}).problem(t, http.StatusTooManyRequests, "rate_limited")
+		failUntilLimited(t, e, header{"Forwarded", `for="[2001:db8::1]:4711", for=10.0.0.2`})
+		require.Contains(t, e.logs.String(), `"client_addr":"2001:db8::1"`)
+	})
+	t.Run("untrusted", func(t *testing.T) {
+		e := newEnv(t, stores["sqlite"], withAPIOptions(api.WithAuthFailureLimit(1, time.Hour),
+			api.WithTrustedProxies(netip.MustParsePrefix("10.0.0.0/8"))))
+		failUntilLimited(t, e, header{"X-Forwarded-For", "198.51.100.7"})
+		e.do("GET", "/v1/keys", nil, guess, header{"X-Forwarded-For", "198.51.100.8"}).problem(t, http.StatusTooManyRequests, "rate_limited")
+		e.do("GET", "/v1/keys", nil, guess, header{"Forwarded", "for=198.51.100.9"}).problem(t, http.StatusTooManyRequests, "rate_limited")
+		require.Contains(t, e.logs.String(), `"client_addr":"127.0.0.1"`)
+	})
 }
 
 // TestKeyRateLimit sends more requests with one key than its limit allows:
@@ -122,11 +161,18 @@ func TestAuthFailureLimit(t *testing.T) {
 // anonymous callers go on.
 func TestKeyRateLimit(t *testing.T) {
 	e := newEnv(t, stores["sqlite"], withAPIOptions(api.WithRateLimit(0.01, 3)))
-	for range 3 {
+	for i := range 3 {
 		res := e.do("GET", "/v1/keys", nil)
 		require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+		require.Equal(t, "3", res.Header.Get("RateLimit-Limit"))
+		require.Equal(t, strconv.Itoa(2-i), res.Header.Get("RateLimit-Remaining"))
+		require.Equal(t, "3;w=300", res.Header.Get("RateLimit-Policy"))
+		reset, err := strconv.Atoi(res.Header.Get("RateLimit-Reset"))
+		require.NoError(t, err)
+		require.InDelta(t, 100*(i+1), reset, 1, "one token every 100 s")
 	}
 	res := e.do("GET", "/v1/keys", nil)
+	require.Equal(t, "0", res.Header.Get("RateLimit-Remaining"))
 	p := res.problem(t, http.StatusTooManyRequests, "rate_limited")
 	require.Contains(t, p.Detail, "this API key made too many requests")
 	after, err := strconv.Atoi(res.Header.Get("Retry-After"))

@@ -40,6 +40,9 @@ type Server struct {
 	routes     []string
 	mux        *http.ServeMux
 	handler    http.Handler
+	// edgeOptions are the settings of the outer layers (proxy.go):
+	// trusted proxies, base path, CORS, compression, version.
+	edgeOptions
 }
 
 // Option configures a Server.
@@ -118,9 +121,10 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 		Middlewares:      perRoute,
 		ErrorHandlerFunc: paramErrorHandler,
 	})
-	// recover → request ID and access log → body limit → metrics → mux
+	// recover → request ID and access log → body limit → metrics → edge
+	// (NUL, UTF-8, JSON syntax) → mux
 	// (→ route middleware → validation → handler).
-	s.handler = s.recoverer(s.requestLog(limitBody(s.maxBody, s.metrics.instrument(http.HandlerFunc(s.route)))))
+	s.handler = s.outer(s.recoverer(s.requestLog(limitBody(s.maxBody, s.metrics.instrument(edge(http.HandlerFunc(s.route)))))))
 	return s, nil
 }
 

@@ -220,6 +220,34 @@ func (p Period) String() string { return p.text }
 // IsZero reports whether the period is unset.
 func (p Period) IsZero() bool { return p.text == "" }
 
+// Key is the period's one canonical form, under which stores index
+// publications and comparisons match them: the year ("2025") when the
+// period covers exactly one calendar year, whether written "2025" or
+// "2025-01-01/2025-12-31"; otherwise the date range as start/end
+// ("2025-01-01/2025-06-30"). Two periods with one key are the same period:
+// a comparison for 2025 finds both, and a subject's latest publication of
+// one kind for it is the latest of either. The document keeps the period
+// as written.
+func (p Period) Key() string {
+	if p.Start.IsZero() {
+		return p.text
+	}
+	if p.Start.Year() == p.End.Year() && p.Start.YearDay() == 1 && p.End.Month() == time.December && p.End.Day() == 31 {
+		return strconv.Itoa(p.Start.Year())
+	}
+	return p.Start.Format(time.DateOnly) + "/" + p.End.Format(time.DateOnly)
+}
+
+// PeriodKey is the Key of the period s, or s itself when it is not a
+// period.
+func PeriodKey(s string) string {
+	p, err := ParsePeriod(s)
+	if err != nil {
+		return s
+	}
+	return p.Key()
+}
+
 // Year is the calendar year the period ends in, used to order periods.
 func (p Period) Year() int { return p.End.Year() }
 

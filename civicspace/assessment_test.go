@@ -246,6 +246,28 @@ func TestParsePeriod(t *testing.T) {
 	}
 }
 
+func TestPeriodKey(t *testing.T) {
+	tests := []struct{ in, key string }{
+		{"2025", "2025"},
+		{"2025-01-01/2025-12-31", "2025"},
+		{"2024-01-01/2024-12-31", "2024"}, // a leap year
+		{"2024-01-01/2025-12-31", "2024-01-01/2025-12-31"},
+		{"2025-01-01/2025-12-30", "2025-01-01/2025-12-30"},
+		{"2025-01-02/2025-12-31", "2025-01-02/2025-12-31"},
+		{"2024-07-01/2025-06-30", "2024-07-01/2025-06-30"},
+		{"not a period", "not a period"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.in, func(t *testing.T) {
+			require.Equal(t, tt.key, civicspace.PeriodKey(tt.in))
+			if p, err := civicspace.ParsePeriod(tt.in); err == nil {
+				require.Equal(t, tt.key, p.Key())
+				require.Equal(t, tt.in, p.String(), "the period keeps its text")
+			}
+		})
+	}
+}
+
 func TestAssessmentJSONRoundTripIsStable(t *testing.T) {
 	a, err := civicspace.ParseAssessment([]byte(validAssessmentJSON()))
 	require.NoError(t, err)

@@ -298,3 +298,10 @@ func listScope(p *Principal, f AssessmentFilter) AssessmentFilter {
 	}
 	return f
 }
+
+// May reports whether the caller in ctx may take action on rec, for a
+// front end deciding what to offer (a button, a form); the use case
+// decides again when it is asked to act.
+func (s *Service) May(ctx context.Context, action Action, rec *Record) bool {
+	return authorizeWrite(PrincipalFromContext(ctx), action, rec, nil) == nil
+}

@@ -210,9 +210,24 @@ type obsFilter struct {
 	period      string
 	from, to    int
 	kind        Kind
-	countries   map[string]bool // nil = every country
-	onlyCountry bool            // drop organisation subjects
-	years       map[string]bool // period → within from-to, memoised
+	countries   map[string]bool   // nil = every country
+	onlyCountry bool              // drop organisation subjects
+	years       map[string]bool   // period → within from-to, memoised
+	keys        map[string]string // period → its Key, memoised
+}
+
+// key is the Key of period (see Period.Key): observations read from a
+// store carry it already, those given to the pure functions may not.
+func (f *obsFilter) key(period string) string {
+	k, ok := f.keys[period]
+	if !ok {
+		if f.keys == nil {
+			f.keys = map[string]string{}
+		}
+		k = PeriodKey(period)
+		f.keys[period] = k
+	}
+	return k
 }
 
 func (f *obsFilter) inYears(period string) bool {
@@ -231,7 +246,7 @@ func (f *obsFilter) keep(o *Observation) bool {
 	switch {
 	case f.onlyCountry && o.Country == "":
 		return false
-	case f.period != "" && o.Period != f.period:
+	case f.period != "" && o.Period != f.period && f.key(o.Period) != f.key(f.period):
 		return false
 	case (f.from != 0 || f.to != 0) && !f.inYears(o.Period):
 		return false
@@ -266,8 +281,8 @@ func latestPeriod(obs []Observation, f obsFilter) string {
 			continue
 		}
 		seen[o.Period] = true
-		if latest == "" || comparePeriods(o.Period, latest) > 0 {
-			latest = o.Period
+		if k := f.key(o.Period); latest == "" || comparePeriods(k, latest) > 0 {
+			latest = k
 		}
 	}
 	return latest
@@ -389,6 +404,7 @@ func Ranking(cat *Catalog, countries *Countries, obs []Observation, q RankingQue
 	if f.period == "" {
 		f.period = latestPeriod(obs, f)
 	}
+	f.period = f.key(f.period)
 	res := &RankingResult{Target: t, Period: f.period, Kind: q.Kind, Region: q.Region, SubRegion: q.SubRegion, MinCoverage: minCov, Rows: []RankingRow{}}
 	if f.period == "" {
 		return res, nil
@@ -605,10 +621,11 @@ func Trend(cat *Catalog, obs []Observation, subject string, q TrendQuery) *Trend
 			periods = map[string]*assessment{}
 			byKind[o.Kind] = periods
 		}
-		a := periods[o.Period]
+		period := f.key(o.Period)
+		a := periods[period]
 		if a == nil {
-			a = &assessment{period: o.Period, id: o.AssessmentID, version: o.Version, values: map[string]*Observation{}}
-			periods[o.Period] = a
+			a = &assessment{period: period, id: o.AssessmentID, version: o.Version, values: map[string]*Observation{}}
+			periods[period] = a
 		}
 		if a.id != o.AssessmentID {
 			// Two published assessments of one kind for one period (from
@@ -617,7 +634,7 @@ func Trend(cat *Catalog, obs []Observation, subject string, q TrendQuery) *Trend
 			if o.AssessmentID > a.id {
 				continue
 			}
-			*a = assessment{period: o.Period, id: o.AssessmentID, version: o.Version, values: map[string]*Observation{}}
+			*a = assessment{period: period, id: o.AssessmentID, version: o.Version, values: map[string]*Observation{}}
 		}
 		a.values[obsKey(o.Level, o.ItemID)] = o
 	}
@@ -859,6 +876,7 @@ func Regions(countries *Countries, obs []Observation, q RegionQuery) *RegionResu
 	if f.period == "" {
 		f.period = latestPeriod(obs, f)
 	}
+	f.period = f.key(f.period)
 	res := &RegionResult{Target: t, Period: f.period, Kind: q.Kind, MinCoverage: minCov, Aggregates: []RegionAggregate{}}
 	if f.period == "" {
 		return res

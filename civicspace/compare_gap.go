@@ -176,7 +176,7 @@ func Gap(cat *Catalog, self, shadow *Revision, selfResult, shadowResult *Result)
 	}
 	g := &GapResult{
 		Country:         cmp.Or(self.Assessment.Subject.Key(), shadow.Assessment.Subject.Key()),
-		Period:          cmp.Or(self.Assessment.Period.String(), shadow.Assessment.Period.String()),
+		Period:          cmp.Or(self.Assessment.Period.Key(), shadow.Assessment.Period.Key()),
 		Self:            gapSide(self, selfResult),
 		Shadow:          gapSide(shadow, shadowResult),
 		RedFlags:        []RedFlagGap{},

@@ -140,9 +140,11 @@ func CompareGap(ctx context.Context, store AssessmentStore, cat *Catalog, countr
 	if _, ok := countries.Lookup(q.Country); !ok {
 		return nil, Errorf(EINVALID, "unknown country code %q: use an ISO 3166-1 alpha-3 code such as NOR", q.Country)
 	}
-	if _, err := ParsePeriod(q.Period); err != nil {
+	period, err := ParsePeriod(q.Period)
+	if err != nil {
 		return nil, WrapError(EINVALID, err, "bad period %q: a year (2025) or a date range (2025-01-01/2025-12-31)", q.Period)
 	}
+	q.Period = period.Key()
 	revs, err := store.LatestPublished(ctx, PublishedFilter{Countries: []string{q.Country}, Period: q.Period})
 	if err != nil {
 		return nil, err
@@ -184,9 +186,11 @@ func publishedFilter(countries *Countries, period string, from, to int, kind Kin
 		return PublishedFilter{}, err
 	}
 	if period != "" {
-		if _, err := ParsePeriod(period); err != nil {
+		p, err := ParsePeriod(period)
+		if err != nil {
 			return PublishedFilter{}, WrapError(EINVALID, err, "bad period %q: a year (2025) or a date range (2025-01-01/2025-12-31)", period)
 		}
+		period = p.Key() // stores index publications by the period's key
 	}
 	members, err := RegionCountries(countries, region, subRegion)
 	if err != nil {

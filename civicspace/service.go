@@ -185,10 +185,13 @@ func (s *Service) publishedRecord(ctx context.Context, rec *Record) (*Record, er
 // see: what it owns in any status, everything else as published (a
 // correction being drafted does not show through the published
 // revision), and for an admin everything. A page may be short; its next
-// page token is still right.
+// page token is still right. A period filter matches the period however
+// it was written (see Period.Key): 2025 lists the assessments of
+// 2025-01-01/2025-12-31 too.
 func (s *Service) ListAssessments(ctx context.Context, f AssessmentFilter) (*AssessmentPage, error) {
 	p := PrincipalFromContext(ctx)
 	f = listScope(p, f)
+	f.Period = PeriodKey(f.Period)
 	page, err := s.Store.ListAssessments(ctx, f)
 	if err != nil || p.role() == RoleAdmin {
 		return page, err
@@ -220,7 +223,7 @@ func (s *Service) ListAssessments(ctx context.Context, f AssessmentFilter) (*Ass
 func viewMatches(f AssessmentFilter, rec *Record) bool {
 	a := &rec.Assessment
 	for _, c := range [][2]string{
-		{f.Country, a.Subject.Country}, {f.Organisation, a.Subject.Organisation}, {f.Period, a.Period.String()},
+		{f.Country, a.Subject.Country}, {f.Organisation, a.Subject.Organisation}, {f.Period, a.Period.Key()},
 		{string(f.Kind), string(a.Kind)}, {string(f.Status), string(rec.Status)}, {f.Author, a.Author},
 	} {
 		if c[0] != "" && c[0] != c[1] {

@@ -146,9 +146,11 @@ const (
 type AssessmentFilter struct {
 	Country      string
 	Organisation string
-	Period       string
-	Kind         Kind
-	Status       AssessmentStatus
+	// Period is a period's key (Period.Key): stores index assessments
+	// under it, so "2025" selects the range that covers 2025 too.
+	Period string
+	Kind   Kind
+	Status AssessmentStatus
 	// PublishedOnly keeps only assessments with a published version
 	// (readers' default).
 	PublishedOnly bool
@@ -193,7 +195,9 @@ type AssessmentPage struct {
 // PublishedFilter selects the latest published revision of each
 // (subject, period, kind).
 type PublishedFilter struct {
-	Countries  []string
+	Countries []string
+	// Period is a period's key (Period.Key), as stores index
+	// publications: "2025" for both "2025" and "2025-01-01/2025-12-31".
 	Period     string
 	PeriodFrom int // first year, 0 = open
 	PeriodTo   int // last year, 0 = open

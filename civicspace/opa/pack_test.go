@@ -201,3 +201,39 @@ func testPackBudget(t *testing.T, cat *civicspace.Catalog) {
 		require.Equal(t, civicspace.ETIMEOUT, civicspace.ErrorCode(err), "%v", err)
 	})
 }
+
+// TestPackWithoutRequiredRules: a pack whose modules replace a built-in
+// one without the rule the scorer evaluates is refused when it is
+// compiled, naming the missing rules, rather than accepted and failing
+// every rescore.
+func TestPackWithoutRequiredRules(t *testing.T) {
+	compiler := &opa.PackCompiler{Catalog: civicspace.DefaultCatalog()}
+	for name, tt := range map[string]struct {
+		files map[string]string
+		want  []string
+	}{
+		"points without results": {
+			files: map[string]string{"civicspace/points.rego": "package civicspace.points\n\nanswer(_, _) := {}\n"},
+			want:  []string{"data.civicspace.points.results"},
+		},
+		"judgements without result or explanations": {
+			files: map[string]string{"civicspace/judgements.rego": "package civicspace.judgements\n\nmine := 1\n"},
+			want:  []string{"data.civicspace.judgements.result", "data.civicspace.judgements.explanations"},
+		},
+	} {
+		t.Run(name, func(t *testing.T) {
+			p := &civicspace.PolicyPack{Name: "partial", Version: "1", Files: tt.files}
+			_, _, err := compiler.CompilePack(t.Context(), p)
+			require.Equal(t, civicspace.EINVALID, civicspace.ErrorCode(err), "%v", err)
+			var pointers []string
+			for _, pr := range civicspace.ErrorProblems(err) {
+				pointers = append(pointers, pr.Pointer)
+			}
+			require.ElementsMatch(t, tt.want, pointers)
+			for _, w := range tt.want {
+				require.Contains(t, err.Error(), w)
+			}
+			require.Empty(t, p.Digest)
+		})
+	}
+}

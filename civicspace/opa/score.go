@@ -107,7 +107,10 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 			if st[i].res.points == nil {
 				return nil, civicspace.Errorf(civicspace.EINTERNAL, "the policy gave no points for indicator %q answered %s (rule %s: %s)", m.inds[i].ind.ID, st[i].value, st[i].res.rule, st[i].res.explanation)
 			}
-			st[i].points = st[i].res.points
+			// A copy: the cached result is shared with every later call,
+			// and the points leave in the caller's Result.
+			p := *st[i].res.points
+			st[i].points = &p
 		}
 	}
 

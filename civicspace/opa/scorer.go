@@ -8,6 +8,7 @@ import (
 	"maps"
 	"math"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -98,6 +99,9 @@ func NewScorer(cat *civicspace.Catalog, opts ...Option) (*Scorer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := checkRequiredRules(compiler); err != nil {
+		return nil, err
+	}
 	store, err := newStore(p, cat)
 	if err != nil {
 		return nil, err
@@ -169,6 +173,31 @@ func NewScorer(cat *civicspace.Catalog, opts ...Option) (*Scorer, error) {
 	}
 	s.m = newModel(cat, weights)
 	return s, nil
+}
+
+// requiredRules are the rules the scorer evaluates: a policy (or an
+// uploaded pack replacing a built-in module) without one of them could
+// never score, so it is refused when it is compiled, not when it is used.
+var requiredRules = []string{pointsQuery, judgementsQuery, explanationsQuery}
+
+// checkRequiredRules reports every required rule the compiled policy does
+// not define, as one EINVALID error naming them.
+func checkRequiredRules(c *ast.Compiler) error {
+	var problems []civicspace.Problem
+	for _, q := range requiredRules {
+		if len(c.GetRulesExact(ast.MustParseRef(q))) == 0 {
+			problems = append(problems, civicspace.Problem{Pointer: q, Detail: fmt.Sprintf("the policy defines no rule %s, which the scorer evaluates", q)})
+		}
+	}
+	if len(problems) == 0 {
+		return nil
+	}
+	names := make([]string, len(problems))
+	for i, p := range problems {
+		names[i] = p.Pointer
+	}
+	return &civicspace.Error{Code: civicspace.EINVALID, Problems: problems,
+		Message: "the policy lacks rules the scorer needs: " + strings.Join(names, ", ")}
 }
 
 // newStore puts the policy data and the catalog in an in-memory store.

@@ -340,3 +340,41 @@ func TestCapabilitiesAreRestricted(t *testing.T) {
 	caps.Builtins = nil
 	require.NotEmpty(t, opa.Capabilities().Builtins)
 }
+
+// TestResultsAreTheCallersOwn: a caller that overwrites every number of a
+// result it was given does not change the next score of the same
+// assessment (the scorer's caches hand out copies).
+func TestResultsAreTheCallersOwn(t *testing.T) {
+	cat := civicspace.DefaultCatalog()
+	a := randomAssessment(cat, newRand(11), stateRoles, 0.9)
+	s := newScorer(t, cat)
+	encode := func(r *civicspace.Result) string {
+		b, err := json.Marshal(r)
+		require.NoError(t, err)
+		return string(b)
+	}
+	first := score(t, s, a)
+	want := encode(first)
+	mutated := 0
+	for _, ind := range first.Indicators {
+		if ind.Points != nil {
+			*ind.Points = -12345
+			mutated++
+		}
+	}
+	for _, f := range first.Findings {
+		if f.Points != nil {
+			*f.Points = -12345
+		}
+	}
+	for _, r := range first.Recommendations {
+		if r.Score != nil {
+			*r.Score = -12345
+		}
+	}
+	if first.Rating.Score != nil {
+		*first.Rating.Score = -12345
+	}
+	require.Positive(t, mutated, "the assessment answers some indicators")
+	require.Equal(t, want, encode(score(t, s, a)))
+}

@@ -2,21 +2,16 @@ package postgres
 
 import (
 	"context"
-	"crypto/rand"
-	"encoding/base32"
-	"encoding/base64"
-	"errors"
 	"fmt"
 	"hash/fnv"
 	"io"
 	"log/slog"
 	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -24,12 +19,16 @@ import (
 // concurrent use, and several processes may share one database.
 type Store struct {
 	pool *pgxpool.Pool
-	// createLock is the advisory lock key creates take so that sequence
-	// numbers are drawn in commit order (see CreateAssessment).
-	createLock int64
+
+	// The versioned records, kept by the engine both stores share.
+	*sqlrecord.Assessments
+	*sqlrecord.Commitments
 }
 
-var _ civicspace.AssessmentStore = (*Store)(nil)
+var (
+	_ civicspace.AssessmentStore = (*Store)(nil)
+	_ civicspace.CommitmentStore = (*Store)(nil)
+)
 
 // Option configures Open and Migrate.
 type Option func(*config)
@@ -103,7 +102,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		pool.Close()
 		return nil, err
 	}
-	return &Store{pool: pool, createLock: lockKey("create", schema)}, nil
+	db, d := database{conn: conn{pool}, pool: pool}, dialect{createLock: lockKey("create", schema)}
+	return &Store{pool: pool, Assessments: sqlrecord.NewAssessments(db, d), Commitments: sqlrecord.NewCommitments(db, d)}, nil
 }
 
 // lockKey derives an advisory lock key from a purpose and the schema, so
@@ -147,73 +147,6 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) 
 
 // dbError wraps a driver error with the operation; domain errors pass
 // through unchanged.
-func dbError(op string, err error) error {
-	var (
-		e  *civicspace.Error
-		pg *pgconn.PgError
-	)
-	switch {
-	case errors.As(err, &e):
-		return err
-	case errors.Is(err, context.DeadlineExceeded):
-		return civicspace.WrapError(civicspace.ETIMEOUT, err, "the database did not answer in time")
-	case errors.As(err, &pg) && pg.Code == "23505":
-		// A unique key taken by a concurrent writer: the version checks
-		// make this unreachable, but if it happens it is a conflict, not
-		// an overwrite.
-		return civicspace.WrapError(civicspace.ECONFLICT, err, "someone else changed this at the same time: read it again and retry")
-	}
-	return fmt.Errorf("postgres: %s: %w", op, err)
-}
+func dbError(op string, err error) error { return sqlrecord.Error(dialect{}, op, err) }
 
-// now is the time stamped on a write: UTC, in microseconds, which both
-// stores keep exactly.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
-
-// idEncoding is lower-case base32 without the letters easily misread
-// (Crockford's alphabet), so IDs are URL-safe and can be read aloud.
-var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
-
-// newID returns a random assessment ID: "asm_" and 20 base32 characters
-// (100 random bits).
-func newID() string {
-	var b [13]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return "asm_" + idEncoding.EncodeToString(b[:])[:20]
-}
-
-// Page tokens are the base64url text of the last sequence number served.
-// readPage reads a page of records in sequence order from rows, which hold
-// one row more than size when there is a next page, and returns them with
-// the next page's token ("" on the last page).
-func readPage[T any](rows pgx.Rows, size int, scan func(row pgx.Row, seq *int64) (T, error)) ([]T, string, error) {
-	out := []T{}
-	var last int64
-	for rows.Next() {
-		var seq int64
-		rec, err := scan(rows, &seq)
-		if err != nil {
-			return nil, "", err
-		}
-		if len(out) == size {
-			return out, encodePageToken(last), nil
-		}
-		out, last = append(out, rec), seq
-	}
-	return out, "", rows.Err()
-}
-
-func encodePageToken(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString(strconv.AppendInt(nil, seq, 10))
-}
-
-func decodePageToken(token string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		var seq int64
-		if seq, err = strconv.ParseInt(string(b), 10, 64); err == nil && seq > 0 {
-			return seq, nil
-		}
-	}
-	return 0, civicspace.Errorf(civicspace.EINVALID, "page token %q is not one this server issued: start again without it", token)
-}
+func now() time.Time { return sqlrecord.Now() }

@@ -2,6 +2,8 @@ package postgres
 
 import (
 	"context"
+	"strconv"
+	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/jackc/pgx/v5"
@@ -52,7 +54,7 @@ func (s *Store) LatestPublished(ctx context.Context, f civicspace.PublishedFilte
 	q := &query{}
 	with := latestPublished(q, f)
 	rows, err := s.pool.Query(ctx, `WITH `+with+`
-		SELECT `+revisionColumns+` FROM latest l
+		SELECT `+s.Assessments.RevisionColumns()+` FROM latest l
 		JOIN assessment_revisions r ON r.assessment_id = l.id AND r.version = l.published_version
 		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind`, q.args...)
 	if err != nil {
@@ -61,7 +63,7 @@ func (s *Store) LatestPublished(ctx context.Context, f civicspace.PublishedFilte
 	defer rows.Close()
 	revs := []*civicspace.Revision{}
 	for rows.Next() {
-		rev, err := scanRevision(rows)
+		rev, err := s.Assessments.ScanRevision(rows)
 		if err != nil {
 			return nil, dbError("latest published", err)
 		}
@@ -124,3 +126,39 @@ func (s *Store) Observations(ctx context.Context, f civicspace.PublishedFilter, 
 	}
 	return obs, nil
 }
+
+// query builds a WHERE clause with numbered parameters.
+type query struct {
+	where []string
+	args  []any
+}
+
+// add appends a condition; each "?" in cond becomes the next parameter.
+func (q *query) add(cond string, args ...any) {
+	for _, a := range args {
+		q.args = append(q.args, a)
+		cond = strings.Replace(cond, "?", "$"+strconv.Itoa(len(q.args)), 1)
+	}
+	q.where = append(q.where, cond)
+}
+
+// anyOf adds "col is one of values" (values not empty). A single value is
+// compared with "=", not "= ANY": without column statistics PostgreSQL
+// costs an array condition as one index descent per element and leaves
+// it out of the index scan, reading every observation of a publication
+// to keep one (0.5 s instead of 50 ms for 2,000 ratings).
+func (q *query) anyOf(col string, values []string) {
+	if len(values) == 1 {
+		q.add(col+" = ?", values[0])
+		return
+	}
+	q.add(col+" = ANY(?)", values)
+}
+
+// param appends a parameter and returns its placeholder.
+func (q *query) param(arg any) string {
+	q.args = append(q.args, arg)
+	return "$" + strconv.Itoa(len(q.args))
+}
+
+func (q *query) sql() string { return strings.Join(q.where, " AND ") }

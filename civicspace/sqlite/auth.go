@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 )
 
 var (
@@ -185,7 +186,7 @@ func (s *Store) Audit(ctx context.Context, f civicspace.AuditFilter) (*civicspac
 		where = append(where, "at < "+arg(f.Until.UTC().UnixMicro()))
 	}
 	if f.PageToken != "" {
-		last, err := decodePageToken(f.PageToken)
+		last, err := sqlrecord.DecodePageToken(f.PageToken)
 		if err != nil {
 			return nil, err
 		}
@@ -219,7 +220,7 @@ func (s *Store) Audit(ctx context.Context, f civicspace.AuditFilter) (*civicspac
 	}
 	if len(page.Entries) > size {
 		page.Entries = page.Entries[:size]
-		page.NextPageToken = encodePageToken(page.Entries[size-1].ID)
+		page.NextPageToken = sqlrecord.EncodePageToken(page.Entries[size-1].ID)
 	}
 	return page, nil
 }

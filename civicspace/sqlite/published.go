@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 )
 
 // latestPublished is the query of the publication readers see for each
@@ -31,7 +32,7 @@ func latestPublished(f civicspace.PublishedFilter) (string, []any) {
 		// A country's subject key is its code: filtering on the key lets
 		// the index seek each country.
 		where = append(where, "pub_subject_key IN (SELECT value FROM json_each(?))", "pub_country = pub_subject_key")
-		args = append(args, jsonArray(f.Countries))
+		args = append(args, sqlrecord.JSONArray(f.Countries))
 	}
 	if f.Period != "" {
 		where, args = append(where, "pub_period = ?"), append(args, f.Period)
@@ -56,7 +57,7 @@ func latestPublished(f civicspace.PublishedFilter) (string, []any) {
 func (s *Store) LatestPublished(ctx context.Context, f civicspace.PublishedFilter) ([]*civicspace.Revision, error) {
 	with, args := latestPublished(f)
 	rows, err := s.reader.QueryContext(ctx, `WITH `+with+`
-		SELECT `+revisionColumns+` FROM latest l
+		SELECT `+s.Assessments.RevisionColumns()+` FROM latest l
 		JOIN assessment_revisions r ON r.assessment_id = l.id AND r.version = l.published_version
 		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind`, args...)
 	if err != nil {
@@ -65,7 +66,7 @@ func (s *Store) LatestPublished(ctx context.Context, f civicspace.PublishedFilte
 	defer rows.Close()
 	revs := []*civicspace.Revision{}
 	for rows.Next() {
-		rev, err := scanRevision(rows)
+		rev, err := s.Assessments.ScanRevision(rows)
 		if err != nil {
 			return nil, dbError("latest published", err)
 		}
@@ -87,10 +88,10 @@ func (s *Store) Observations(ctx context.Context, f civicspace.PublishedFilter, 
 	args = append(args, policyDigest)
 	var cond string
 	if len(levels) > 0 {
-		cond, args = cond+" AND o.level IN (SELECT value FROM json_each(?))", append(args, jsonArray(levels))
+		cond, args = cond+" AND o.level IN (SELECT value FROM json_each(?))", append(args, sqlrecord.JSONArray(levels))
 	}
 	if len(f.Items) > 0 {
-		cond, args = cond+" AND o.item_id IN (SELECT value FROM json_each(?))", append(args, jsonArray(f.Items))
+		cond, args = cond+" AND o.item_id IN (SELECT value FROM json_each(?))", append(args, sqlrecord.JSONArray(f.Items))
 	}
 	// CROSS JOIN makes SQLite drive the join from the latest publications
 	// and seek each one's observations by primary key. Left to choose, it

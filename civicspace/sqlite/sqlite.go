@@ -2,21 +2,18 @@ package sqlite
 
 import (
 	"context"
-	"crypto/rand"
 	"database/sql"
-	"encoding/base32"
-	"encoding/base64"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net/url"
 	"runtime"
-	"strconv"
 	"strings"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 	msqlite "modernc.org/sqlite" // also registers the "sqlite" driver
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -31,9 +28,16 @@ type Store struct {
 	// reader is a pool of read-only connections; in WAL mode they read the
 	// last committed state while the writer writes.
 	reader *sql.DB
+
+	// The versioned records, kept by the engine both stores share.
+	*sqlrecord.Assessments
+	*sqlrecord.Commitments
 }
 
-var _ civicspace.AssessmentStore = (*Store)(nil)
+var (
+	_ civicspace.AssessmentStore = (*Store)(nil)
+	_ civicspace.CommitmentStore = (*Store)(nil)
+)
 
 // Option configures Open and Migrate.
 type Option func(*config)
@@ -142,7 +146,13 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		writer.Close()
 		return nil, fmt.Errorf("sqlite: open %s: %w", path, err)
 	}
-	return &Store{writer: writer, reader: reader}, nil
+	return newStore(writer, reader), nil
+}
+
+func newStore(writer, reader *sql.DB) *Store {
+	db := database{reader: reader, writer: writer}
+	return &Store{writer: writer, reader: reader,
+		Assessments: sqlrecord.NewAssessments(db, dialect{}), Commitments: sqlrecord.NewCommitments(db, dialect{})}
 }
 
 func openWriter(ctx context.Context, path string) (*sql.DB, error) {
@@ -232,67 +242,8 @@ func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error)
 
 // dbError wraps a driver error with the operation; domain errors pass
 // through unchanged.
-func dbError(op string, err error) error {
-	var e *civicspace.Error
-	switch {
-	case errors.As(err, &e):
-		return err
-	case errors.Is(err, context.DeadlineExceeded):
-		return civicspace.WrapError(civicspace.ETIMEOUT, err, "the database did not answer in time")
-	}
-	return fmt.Errorf("sqlite: %s: %w", op, err)
-}
+func dbError(op string, err error) error { return sqlrecord.Error(dialect{}, op, err) }
 
-// now is the time stamped on a write: UTC, in microseconds, which both
-// stores keep exactly.
-func now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
+func now() time.Time { return sqlrecord.Now() }
 
 func fromMicros(us int64) time.Time { return time.UnixMicro(us).UTC() }
-
-// idEncoding is lower-case base32 without the letters easily misread
-// (Crockford's alphabet), so IDs are URL-safe and can be read aloud.
-var idEncoding = base32.NewEncoding("0123456789abcdefghjkmnpqrstvwxyz").WithPadding(base32.NoPadding)
-
-// newID returns a random assessment ID: "asm_" and 20 base32 characters
-// (100 random bits).
-func newID() string {
-	var b [13]byte
-	_, _ = rand.Read(b[:]) // crypto/rand.Read never fails (Go 1.24+)
-	return "asm_" + idEncoding.EncodeToString(b[:])[:20]
-}
-
-// Page tokens are the base64url text of the last sequence number served.
-// readPage reads a page of records in sequence order from rows, which hold
-// one row more than size when there is a next page, and returns them with
-// the next page's token ("" on the last page).
-func readPage[T any](rows *sql.Rows, size int, scan func(row scanner, seq *int64) (T, error)) ([]T, string, error) {
-	out := []T{}
-	var last int64
-	for rows.Next() {
-		var seq int64
-		rec, err := scan(rows, &seq)
-		if err != nil {
-			return nil, "", err
-		}
-		if len(out) == size {
-			return out, encodePageToken(last), nil
-		}
-		out, last = append(out, rec), seq
-	}
-	return out, "", rows.Err()
-}
-
-func encodePageToken(seq int64) string {
-	return base64.RawURLEncoding.EncodeToString(strconv.AppendInt(nil, seq, 10))
-}
-
-func decodePageToken(token string) (int64, error) {
-	b, err := base64.RawURLEncoding.DecodeString(token)
-	if err == nil {
-		var seq int64
-		if seq, err = strconv.ParseInt(string(b), 10, 64); err == nil && seq > 0 {
-			return seq, nil
-		}
-	}
-	return 0, civicspace.Errorf(civicspace.EINVALID, "page token %q is not one this server issued: start again without it", token)
-}

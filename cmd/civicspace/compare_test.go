@@ -96,8 +96,10 @@ func TestCompareCommands(t *testing.T) {
 		rows, err := csv.NewReader(strings.NewReader(out)).ReadAll()
 		require.NoError(t, err)
 		require.Equal(t, report.RankingCSVHeader, rows[0])
-		// XAA self and XAA shadow; XAB's period is a date range, not "2025".
-		require.Len(t, rows, 3)
+		// XAA self, XAA shadow and XAB shadow: XAB's period is written as
+		// the date range that covers 2025, the same period.
+		require.Len(t, rows, 4)
+		require.Equal(t, []string{"XAA", "XAA", "XAB"}, []string{rows[1][5], rows[2][5], rows[3][5]})
 	})
 
 	t.Run("ranking svg to a file, format from the extension", func(t *testing.T) {

@@ -15,6 +15,7 @@ import (
 	"github.com/civicspace/civicspace/api"
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace/opa"
+	"github.com/civicspace/civicspace/web"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 )
@@ -30,6 +31,12 @@ type serveConfig struct {
 	policyDir       string
 	shutdownTimeout time.Duration
 	rateLimit       float64
+	// trustedProxies, basePath, corsOrigins and metricsAddr are the
+	// settings for running behind a proxy (operations.go).
+	trustedProxies []string
+	basePath       string
+	corsOrigins    []string
+	metricsAddr    string
 }
 
 // HTTP server timeouts. The write timeout leaves room for the longest
@@ -45,10 +52,10 @@ func newServeCmd(a *app) *cobra.Command {
 	cfg := serveConfig{maxBody: api.DefaultMaxBodyBytes}
 	cmd := &cobra.Command{
 		Use:   "serve",
-		Short: "Serve the REST API",
+		Short: "Serve the web app and the REST API",
 		Long: `Serve opens the database (migrating its schema), loads the catalog and
-the scoring policy, and serves the REST API described by openapi.yaml, with
-its interactive reference at /docs.
+the scoring policy, and serves the web app at / and the REST API described
+by openapi.yaml under /v1, with its interactive reference at /docs.
 
 Every flag can also be set in the environment (CIVICSPACE_ADDR, CIVICSPACE_DB,
 CIVICSPACE_LOG_LEVEL, CIVICSPACE_MAX_BODY, CIVICSPACE_POLICY,
@@ -75,6 +82,7 @@ stops accepting connections and lets requests in flight finish.`,
 	f.StringVar(&cfg.policyDir, "policy", "", "directory of Rego modules and data documents overriding the built-in policy")
 	f.DurationVar(&cfg.shutdownTimeout, "shutdown-timeout", 15*time.Second, "how long requests in flight may take to finish at shutdown")
 	f.Float64Var(&cfg.rateLimit, "rate-limit", 0, "requests per second each API key may make (bursts of twice that); 0 for no limit")
+	addOperationsFlags(f, &cfg)
 	return cmd
 }
 
@@ -92,6 +100,10 @@ var serveEnv = map[string]string{
 	"policy":           "CIVICSPACE_POLICY",
 	"shutdown-timeout": "CIVICSPACE_SHUTDOWN_TIMEOUT",
 	"rate-limit":       "CIVICSPACE_RATE_LIMIT",
+	"trusted-proxies":  "CIVICSPACE_TRUSTED_PROXIES",
+	"base-path":        "CIVICSPACE_BASE_PATH",
+	"cors-origins":     "CIVICSPACE_CORS_ORIGINS",
+	"metrics-addr":     "CIVICSPACE_METRICS_ADDR",
 }
 
 // applyEnv sets each flag not given on the command line from its
@@ -183,8 +195,17 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		Packs:     &opa.PackCompiler{Catalog: cat, Countries: civicspace.DefaultCountries()},
 		Logger:    logger,
 	}
-	handler, err := api.New(svc, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)),
-		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)))
+	opOpts, err := operationsOptions(cfg)
+	if err != nil {
+		return &exitError{code: exitInvalid, err: err}
+	}
+	handler, err := api.New(svc, append(opOpts, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)),
+		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)))...)
+	if err != nil {
+		return err
+	}
+	// The web app at /, the API (and its docs) for every other path.
+	app, err := web.New(svc, web.WithAPI(handler), web.WithVerifier(handler.VerifyKey), web.WithLogger(logger))
 	if err != nil {
 		return err
 	}
@@ -193,7 +214,7 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           handler,
+		Handler:           app,
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,

@@ -291,6 +291,7 @@ func TestServeBadConfiguration(t *testing.T) {
 		{"body limit", nil, []string{"--max-body", "lots"}, `"lots" is not a size`},
 		{"body limit from the environment", map[string]string{"CIVICSPACE_MAX_BODY": "-1"}, nil, `CIVICSPACE_MAX_BODY="-1"`},
 		{"database", nil, []string{"--db", "mysql://db/cs"}, "unknown kind of database"},
+		{"trusted proxies", map[string]string{"CIVICSPACE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, `"proxy.local" is neither a CIDR`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			for k, v := range tc.env {
