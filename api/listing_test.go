@@ -114,7 +114,10 @@ func TestListVisibility(t *testing.T) {
 			{"anonymous", url.Values{"status": {"draft"}}, []string{}},
 			{"watchdog", url.Values{"status": {"draft"}}, []string{"watchDraft"}},
 			{"reviewerSWE", url.Values{"status": {"draft"}}, []string{"sweDraft", "correcting"}},
-			{"anonymous", url.Values{"status": {"published"}}, []string{"norPublished", "swePublished", "watchPublished"}},
+			// ... nor does it hide the publication: the public lists what it
+			// sees, the published revision.
+			{"anonymous", url.Values{"status": {"published"}}, []string{"norPublished", "swePublished", "watchPublished", "correcting"}},
+			{"anonymous", url.Values{"status": {"published"}, "country": {"SWE"}}, []string{"swePublished", "correcting"}},
 		} {
 			got := list(keys[tc.caller], tc.query)
 			require.ElementsMatch(t, tc.want, names(got), "%s %v", tc.caller, tc.query)
