@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"time"
 
+	"github.com/civicspace/civicspace/civicspace"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -999,26 +1000,7 @@ type AnswerStatus string
 // reads; docs/assessment.schema.json). This schema checks its shape;
 // the catalog's rules (known indicators, values in range, evidence
 // where required, known country) are reported as problems.
-type Assessment struct {
-	// Answers The answers, by indicator ID; an indicator left out is not answered.
-	Answers map[string]Answer `json:"answers,omitempty,omitzero"`
-
-	// Author The organisation that made the assessment.
-	Author string `json:"author"`
-
-	// Kind Who made an assessment and how.
-	Kind Kind `json:"kind"`
-
-	// Period A year (`2025`) or an inclusive date range (`2025-01-01/2025-12-31`).
-	//
-	// Example: 2025
-	Period string `json:"period"`
-	Roles  []Role `json:"roles"`
-
-	// Subject What an assessment is of; give a country or an organisation.
-	Subject Subject `json:"subject"`
-	Title   string  `json:"title,omitempty,omitzero"`
-}
+type Assessment = civicspace.Assessment
 
 // AssessmentList defines model for AssessmentList.
 type AssessmentList struct {
