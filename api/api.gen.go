@@ -528,15 +528,16 @@ func (e OccasionKind) Valid() bool {
 
 // Defines values for ProblemCode.
 const (
-	ProblemCodeConflict     ProblemCode = "conflict"
-	ProblemCodeForbidden    ProblemCode = "forbidden"
-	ProblemCodeInternal     ProblemCode = "internal"
-	ProblemCodeInvalid      ProblemCode = "invalid"
-	ProblemCodeInvalidState ProblemCode = "invalid_state"
-	ProblemCodeNotFound     ProblemCode = "not_found"
-	ProblemCodeRateLimited  ProblemCode = "rate_limited"
-	ProblemCodeTimeout      ProblemCode = "timeout"
-	ProblemCodeUnauthorized ProblemCode = "unauthorized"
+	ProblemCodeConflict         ProblemCode = "conflict"
+	ProblemCodeForbidden        ProblemCode = "forbidden"
+	ProblemCodeInternal         ProblemCode = "internal"
+	ProblemCodeInvalid          ProblemCode = "invalid"
+	ProblemCodeInvalidState     ProblemCode = "invalid_state"
+	ProblemCodeMethodNotAllowed ProblemCode = "method_not_allowed"
+	ProblemCodeNotFound         ProblemCode = "not_found"
+	ProblemCodeRateLimited      ProblemCode = "rate_limited"
+	ProblemCodeTimeout          ProblemCode = "timeout"
+	ProblemCodeUnauthorized     ProblemCode = "unauthorized"
 )
 
 // Valid indicates whether the value is a known member of the ProblemCode enum.
@@ -551,6 +552,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeInvalid:
 		return true
 	case ProblemCodeInvalidState:
+		return true
+	case ProblemCodeMethodNotAllowed:
 		return true
 	case ProblemCodeNotFound:
 		return true
@@ -775,6 +778,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ScoreFormat.
+const (
+	ScoreFormatCsv  ScoreFormat = "csv"
+	ScoreFormatJSON ScoreFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ScoreFormat enum.
+func (e ScoreFormat) Valid() bool {
+	switch e {
+	case ScoreFormatCsv:
+		return true
+	case ScoreFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFormat.
 const (
 	SummaryFormatCsv  SummaryFormat = "csv"
@@ -820,6 +841,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAssessmentScoreParamsFormat.
+const (
+	GetAssessmentScoreParamsFormatCsv  GetAssessmentScoreParamsFormat = "csv"
+	GetAssessmentScoreParamsFormatJSON GetAssessmentScoreParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetAssessmentScoreParamsFormat enum.
+func (e GetAssessmentScoreParamsFormat) Valid() bool {
+	switch e {
+	case GetAssessmentScoreParamsFormatCsv:
+		return true
+	case GetAssessmentScoreParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2636,6 +2675,9 @@ type WorkstreamCommitments struct {
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
+// Bom defines model for Bom.
+type Bom = bool
+
 // ChartFormat defines model for ChartFormat.
 type ChartFormat string
 
@@ -2692,6 +2734,9 @@ type PeriodTo = int
 
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
+
+// ScoreFormat defines model for ScoreFormat.
+type ScoreFormat string
 
 // SummaryFormat defines model for SummaryFormat.
 type SummaryFormat string
@@ -2832,7 +2877,21 @@ type GetAssessmentScoreParams struct {
 	// the server's policy; a 404 if the revision was never rescored
 	// under it.
 	Pack string `form:"pack,omitempty" json:"pack,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (a tidy table, one row per
+	// item: docs/data.md).
+	Format GetAssessmentScoreParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
+
+// GetAssessmentScoreParamsFormat defines parameters for GetAssessmentScore.
+type GetAssessmentScoreParamsFormat string
 
 // GetAssessmentScorecardParams defines parameters for GetAssessmentScorecard.
 type GetAssessmentScorecardParams struct {
@@ -2972,6 +3031,12 @@ type GetGapParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format GetGapParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetGapParamsFormat defines parameters for GetGap.
@@ -3014,6 +3079,12 @@ type GetRankingParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format GetRankingParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetRankingParamsFormat defines parameters for GetRanking.
@@ -3056,6 +3127,12 @@ type GetRegionAggregatesParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format GetRegionAggregatesParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetRegionAggregatesParamsFormat defines parameters for GetRegionAggregates.
@@ -3086,6 +3163,12 @@ type GetTrendParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format GetTrendParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetTrendParamsFormat defines parameters for GetTrend.
@@ -3442,6 +3525,9 @@ type ServerInterface interface {
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	// (GET /v1/sdmx/structure)
+	GetSdmxStructure(w http.ResponseWriter, r *http.Request)
 	// ValidateAssessment Validate an inline assessment
 	// (POST /v1/validate)
 	ValidateAssessment(w http.ResponseWriter, r *http.Request)
@@ -4172,6 +4258,32 @@ func (siw *ServerInterfaceWrapper) GetAssessmentScore(w http.ResponseWriter, r *
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pack"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pack", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -5108,6 +5220,19 @@ func (siw *ServerInterfaceWrapper) GetGap(w http.ResponseWriter, r *http.Request
 		return
 	}
 
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetGap(w, r, country, period, params)
 	}))
@@ -5267,6 +5392,19 @@ func (siw *ServerInterfaceWrapper) GetRanking(w http.ResponseWriter, r *http.Req
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -5434,6 +5572,19 @@ func (siw *ServerInterfaceWrapper) GetRegionAggregates(w http.ResponseWriter, r 
 		return
 	}
 
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetRegionAggregates(w, r, params)
 	}))
@@ -5550,6 +5701,19 @@ func (siw *ServerInterfaceWrapper) GetTrend(w http.ResponseWriter, r *http.Reque
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -5952,6 +6116,20 @@ func (siw *ServerInterfaceWrapper) ScoreAssessment(w http.ResponseWriter, r *htt
 	handler.ServeHTTP(w, r)
 }
 
+// GetSdmxStructure operation middleware
+func (siw *ServerInterfaceWrapper) GetSdmxStructure(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSdmxStructure(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ValidateAssessment operation middleware
 func (siw *ServerInterfaceWrapper) ValidateAssessment(w http.ResponseWriter, r *http.Request) {
 
@@ -6142,6 +6320,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/policy-packs", wrapper.UploadPolicyPack)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/policy-packs/{name}/{version}", wrapper.GetPolicyPack)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments/{id}/scorecard", wrapper.GetAssessmentScorecard)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/sdmx/structure", wrapper.GetSdmxStructure)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/ranking", wrapper.GetRanking)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/trend/{country}", wrapper.GetTrend)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/regions", wrapper.GetRegionAggregates)
@@ -7649,17 +7828,50 @@ type GetAssessmentScoreResponseObject interface {
 	VisitGetAssessmentScoreResponse(w http.ResponseWriter) error
 }
 
-type GetAssessmentScore200JSONResponse StoredScore
+type GetAssessmentScore200ResponseHeaders struct {
+	ContentDisposition string
+	Vary               string
+}
+
+type GetAssessmentScore200JSONResponse struct {
+	Body    StoredScore
+	Headers GetAssessmentScore200ResponseHeaders
+}
 
 func (response GetAssessmentScore200JSONResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScore200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       GetAssessmentScore200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetAssessmentScore200TextCsvResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -7691,6 +7903,22 @@ func (response GetAssessmentScore404ApplicationProblemPlusJSONResponse) VisitGet
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScore406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentScore406ApplicationProblemPlusJSONResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9482,7 +9710,8 @@ type GetGapResponseObject interface {
 }
 
 type GetGap200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetGap200JSONResponse struct {
@@ -9497,6 +9726,7 @@ func (response GetGap200JSONResponse) VisitGetGapResponse(w http.ResponseWriter)
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9515,6 +9745,7 @@ func (response GetGap200ApplicationVndSdmxDataCsvResponse) VisitGetGapResponse(w
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9537,6 +9768,7 @@ func (response GetGap200TextCsvResponse) VisitGetGapResponse(w http.ResponseWrit
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9621,7 +9853,8 @@ type GetRankingResponseObject interface {
 }
 
 type GetRanking200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetRanking200JSONResponse struct {
@@ -9636,6 +9869,7 @@ func (response GetRanking200JSONResponse) VisitGetRankingResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9654,6 +9888,7 @@ func (response GetRanking200ApplicationVndSdmxDataCsvResponse) VisitGetRankingRe
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9676,6 +9911,7 @@ func (response GetRanking200ImageSvgXMLResponse) VisitGetRankingResponse(w http.
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9698,6 +9934,7 @@ func (response GetRanking200TextCsvResponse) VisitGetRankingResponse(w http.Resp
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9766,7 +10003,8 @@ type GetRegionAggregatesResponseObject interface {
 }
 
 type GetRegionAggregates200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetRegionAggregates200JSONResponse struct {
@@ -9781,6 +10019,7 @@ func (response GetRegionAggregates200JSONResponse) VisitGetRegionAggregatesRespo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9799,6 +10038,7 @@ func (response GetRegionAggregates200ApplicationVndSdmxDataCsvResponse) VisitGet
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9821,6 +10061,7 @@ func (response GetRegionAggregates200TextCsvResponse) VisitGetRegionAggregatesRe
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9890,7 +10131,8 @@ type GetTrendResponseObject interface {
 }
 
 type GetTrend200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetTrend200JSONResponse struct {
@@ -9905,6 +10147,7 @@ func (response GetTrend200JSONResponse) VisitGetTrendResponse(w http.ResponseWri
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9923,6 +10166,7 @@ func (response GetTrend200ApplicationVndSdmxDataCsvResponse) VisitGetTrendRespon
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9945,6 +10189,7 @@ func (response GetTrend200ImageSvgXMLResponse) VisitGetTrendResponse(w http.Resp
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9967,6 +10212,7 @@ func (response GetTrend200TextCsvResponse) VisitGetTrendResponse(w http.Response
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -10897,6 +11143,72 @@ func (response ScoreAssessmentdefaultApplicationProblemPlusJSONResponse) VisitSc
 	return err
 }
 
+type GetSdmxStructureRequestObject struct {
+}
+
+type GetSdmxStructureResponseObject interface {
+	VisitGetSdmxStructureResponse(w http.ResponseWriter) error
+}
+
+type GetSdmxStructure200ResponseHeaders struct {
+	ContentDisposition string
+}
+
+type GetSdmxStructure200ApplicationVndSdmxStructureXMLResponse struct {
+	Body          io.Reader
+	Headers       GetSdmxStructure200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetSdmxStructure200ApplicationVndSdmxStructureXMLResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.sdmx.structure+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSdmxStructure406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSdmxStructure406ApplicationProblemPlusJSONResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSdmxStructuredefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSdmxStructuredefaultApplicationProblemPlusJSONResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ValidateAssessmentRequestObject struct {
 	Body *ValidateAssessmentJSONRequestBody
 }
@@ -11147,6 +11459,9 @@ type StrictServerInterface interface {
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(ctx context.Context, request ScoreAssessmentRequestObject) (ScoreAssessmentResponseObject, error)
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	// (GET /v1/sdmx/structure)
+	GetSdmxStructure(ctx context.Context, request GetSdmxStructureRequestObject) (GetSdmxStructureResponseObject, error)
 	// ValidateAssessment Validate an inline assessment
 	// (POST /v1/validate)
 	ValidateAssessment(ctx context.Context, request ValidateAssessmentRequestObject) (ValidateAssessmentResponseObject, error)
@@ -12866,6 +13181,30 @@ func (sh *strictHandler) ScoreAssessment(w http.ResponseWriter, r *http.Request)
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ScoreAssessmentResponseObject); ok {
 		if err := validResponse.VisitScoreAssessmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSdmxStructure operation middleware
+func (sh *strictHandler) GetSdmxStructure(w http.ResponseWriter, r *http.Request) {
+	var request GetSdmxStructureRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSdmxStructure(ctx, request.(GetSdmxStructureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSdmxStructure")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSdmxStructureResponseObject); ok {
+		if err := validResponse.VisitGetSdmxStructureResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -323,7 +323,7 @@ func TestErrorPaths(t *testing.T) {
 	}{
 		{name: "unknown route", method: "GET", path: "/v1/nothing", status: 404, code: civicspace.ENOTFOUND},
 		{name: "unknown route under docs", method: "GET", path: "/docs/", status: 404, code: civicspace.ENOTFOUND},
-		{name: "method not allowed", method: "DELETE", path: "/v1/catalog", status: 405, code: civicspace.ENOTFOUND},
+		{name: "method not allowed", method: "DELETE", path: "/v1/catalog", status: 405, code: "method_not_allowed"},
 		{name: "unknown framework", method: "GET", path: "/v1/frameworks/nope", status: 404, code: civicspace.ENOTFOUND},
 		{name: "unknown recommendation", method: "GET", path: "/v1/recommendations/nope", status: 404, code: civicspace.ENOTFOUND},
 		{name: "unknown indicator", method: "GET", path: "/v1/indicators/nope", status: 404, code: civicspace.ENOTFOUND},

@@ -5,7 +5,6 @@ import (
 	"testing"
 
 	"github.com/civicspace/civicspace/civicspace"
-	"github.com/civicspace/civicspace/civicspace/opa"
 	"github.com/stretchr/testify/require"
 )
 
@@ -13,8 +12,7 @@ import (
 // module without the rule the scorer evaluates is refused at upload with a
 // 422 problem naming the rule, and is never stored.
 func TestPackWithoutRequiredRulesIsRefused(t *testing.T) {
-	e := newEnv(t, stores["sqlite"], withPacks(&opa.PackCompiler{
-		Catalog: civicspace.DefaultCatalog(), Countries: civicspace.DefaultCountries()}))
+	e := newEnv(t, stores["sqlite"])
 	p := e.do("POST", "/v1/policy-packs", map[string]any{"name": "partial", "version": "1", "files": map[string]string{
 		"civicspace/points.rego": "package civicspace.points\n\nanswer(_, _) := {}\n",
 	}}).problem(t, http.StatusUnprocessableEntity, civicspace.EINVALID)

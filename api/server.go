@@ -174,13 +174,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		return
 	}
-	detail := fmt.Sprintf("no operation at %s", r.URL.Path)
+	code, detail := civicspace.ENOTFOUND, fmt.Sprintf("no operation at %s", r.URL.Path)
 	if status == http.StatusMethodNotAllowed {
 		allow := rec.header.Get("Allow")
 		w.Header().Set("Allow", allow)
-		detail = fmt.Sprintf("%s does not take %s (it takes %s)", r.URL.Path, r.Method, allow)
+		code, detail = codeMethodNotAllowed, fmt.Sprintf("%s does not take %s (it takes %s)", r.URL.Path, r.Method, allow)
 	}
-	writeProblem(w, r, status, civicspace.ENOTFOUND, detail, nil)
+	writeProblem(w, r, status, code, detail, nil)
 }
 
 // muxErrorWriter captures the mux's own 404 or 405.

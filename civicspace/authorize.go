@@ -49,7 +49,7 @@ var operations = map[string]access{
 	"getFramework": accessPublic, "getRecommendation": accessPublic, "listIndicators": accessPublic,
 	"getIndicator": accessPublic, "getCrosswalk": accessPublic, "listCountries": accessPublic,
 	"getCountry": accessPublic, "getRanking": accessPublic, "getTrend": accessPublic,
-	"getRegionAggregates": accessPublic, "getGap": accessPublic,
+	"getRegionAggregates": accessPublic, "getGap": accessPublic, "getSdmxStructure": accessPublic,
 	"getCountryCommitmentSummary": accessPublic, "getWorkstreamCommitmentSummary": accessPublic,
 	"getFollowUpCommitmentSummary": accessPublic,
 
@@ -297,11 +297,4 @@ func listScope(p *Principal, f AssessmentFilter) AssessmentFilter {
 		f.PublishedOnly = true
 	}
 	return f
-}
-
-// May reports whether the caller in ctx may take action on rec, for a
-// front end deciding what to offer (a button, a form); the use case
-// decides again when it is asked to act.
-func (s *Service) May(ctx context.Context, action Action, rec *Record) bool {
-	return authorizeWrite(PrincipalFromContext(ctx), action, rec, nil) == nil
 }

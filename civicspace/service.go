@@ -140,11 +140,19 @@ func (s *Service) CreateAssessment(ctx context.Context, a *Assessment) (*Record,
 // state to its owners, the published revision to everyone else, and
 // ENOTFOUND for an assessment never published.
 func (s *Service) Assessment(ctx context.Context, id string) (*Record, []Problem, error) {
-	rec, _, err := s.readable(ctx, id)
+	rec, problems, _, err := s.AssessmentView(ctx, id)
+	return rec, problems, err
+}
+
+// AssessmentView is Assessment that also says whether the caller sees the
+// whole of the assessment (its current state, as an owner or an admin) or
+// only its published revision, for front ends that show owners more.
+func (s *Service) AssessmentView(ctx context.Context, id string) (rec *Record, problems []Problem, full bool, err error) {
+	rec, full, err = s.readable(ctx, id)
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, false, err
 	}
-	return rec, s.Validate(&rec.Assessment), nil
+	return rec, s.Validate(&rec.Assessment), full, nil
 }
 
 // readable returns assessment id as the caller may see it (see
@@ -191,6 +199,8 @@ func (s *Service) publishedRecord(ctx context.Context, rec *Record) (*Record, er
 func (s *Service) ListAssessments(ctx context.Context, f AssessmentFilter) (*AssessmentPage, error) {
 	p := PrincipalFromContext(ctx)
 	f = listScope(p, f)
+	// A period filter matches the period however it was written (see
+	// Period.Key): 2025 lists the assessments of 2025-01-01/2025-12-31 too.
 	f.Period = PeriodKey(f.Period)
 	page, err := s.Store.ListAssessments(ctx, f)
 	if err != nil || p.role() == RoleAdmin {
@@ -606,4 +616,22 @@ func (s *Service) rescore(ctx context.Context, scorer Scorer, report *RescoreRep
 			}
 		}
 	}
+}
+
+// MayAct reports whether the caller may take action on rec, for front ends
+// that offer only the controls a caller can use. It decides nothing: the
+// method that takes the action checks again.
+func (s *Service) MayAct(ctx context.Context, action Action, rec *Record) bool {
+	return authorizeWrite(PrincipalFromContext(ctx), action, rec, nil) == nil
+}
+
+// PublishedAssessment returns assessment id as the public sees it, whoever
+// asks: its published revision as the current state, ENOTFOUND when it was
+// never published.
+func (s *Service) PublishedAssessment(ctx context.Context, id string) (*Record, error) {
+	rec, err := s.Store.Assessment(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return s.publishedRecord(ctx, rec)
 }

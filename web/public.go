@@ -117,12 +117,9 @@ type scorecardData struct {
 // scorecard shows a published assessment's scorecard: the report's SVG,
 // drawn with the catalog in the page's language.
 func (a *Handler) scorecard(w http.ResponseWriter, r *http.Request) {
-	rec, err := a.svc.Store.Assessment(r.Context(), r.PathValue("id"))
-	if err == nil {
-		// The public page shows the published revision, even to owners.
-		// (Service.Revision decides who may read it.)
-		rec, err = a.publishedRecord(r.Context(), rec)
-	}
+	rq := reqOf(r.Context())
+	// The public page shows the published revision, even to owners.
+	rec, err := a.svc.PublishedAssessment(withPrincipal(r.Context(), rq.p), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -139,7 +136,7 @@ func (a *Handler) scorecard(w http.ResponseWriter, r *http.Request) {
 func (a *Handler) scoreData(r *http.Request, rec *civicspace.Record) (*scorecardData, error) {
 	d := &scorecardData{Record: rec}
 	d.Country, _ = a.svc.Countries.Lookup(rec.Assessment.Subject.Country)
-	sc, err := a.storedScore(r.Context(), rec)
+	sc, err := a.storedScore(r.Context(), reqOf(r.Context()).p, rec)
 	if err != nil {
 		return nil, err
 	}

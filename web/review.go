@@ -53,8 +53,8 @@ func (a *Handler) reviewData(r *http.Request, p *civicspace.Principal, rec *civi
 	if len(problems) == 0 {
 		d.Score, _ = a.scoreData(r, rec)
 	}
-	d.CanDecide = rec.Status == civicspace.Submitted && a.svc.May(r.Context(), civicspace.ActionPublish, rec)
-	d.CanEdit = rec.Status == civicspace.Draft && a.svc.May(r.Context(), civicspace.ActionUpdate, rec)
+	d.CanDecide = rec.Status == civicspace.Submitted && a.svc.MayAct(withPrincipal(r.Context(), p), civicspace.ActionPublish, rec)
+	d.CanEdit = rec.Status == civicspace.Draft && a.svc.MayAct(withPrincipal(r.Context(), p), civicspace.ActionUpdate, rec)
 	return d
 }
 

@@ -273,7 +273,7 @@ func TestReturnNeedsComment(t *testing.T) {
 	}
 	rec, _, err := h.svc.Assessment(civicspace.NewContextWithPrincipal(context.Background(), civicspace.System), id)
 	if err != nil || rec.Status != civicspace.Draft {
-		t.Errorf("after return: %v %v, want a draft", rec.Status, err)
+		t.Fatalf("after return: %v, want a draft", err)
 	}
 }
 

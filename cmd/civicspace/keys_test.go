@@ -76,6 +76,9 @@ func TestKeys(t *testing.T) {
 		flag string
 	}{
 		{[]string{"--role", "assessor"}, "--subject"},
+		{[]string{"--role", "assessor", "--subject", "ABC"}, `"ABC" is not a known country code`},
+		{[]string{"--role", "reviewer", "--subject", "xaa"}, `"xaa" is not a known country code`},
+		{[]string{"--role", "assessor", "--subject", "org: "}, "--subject"},
 		{[]string{"--role", "watchdog"}, "--organisation"},
 		{[]string{"--role", "root"}, "--role"},
 	} {
