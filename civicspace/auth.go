@@ -84,6 +84,20 @@ func PrincipalFromContext(ctx context.Context) *Principal {
 	return Anonymous
 }
 
+type requestIDKey struct{}
+
+// NewContextWithRequestID returns ctx carrying the ID a front end gave the
+// request, recorded with the writes it makes in the audit trail so that an
+// entry can be traced to the front end's log.
+func NewContextWithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+func requestIDFromContext(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
 // ---- API keys ----
 
 // KeyPrefix starts every API key, so that a leaked key is recognisable

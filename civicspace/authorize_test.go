@@ -80,9 +80,9 @@ func TestAuthorizeRead(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, full, "the public reads the published revision only")
 
-	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(civicspace.Authorize(nil, civicspace.AccessAdmin)))
-	require.Equal(t, civicspace.EFORBIDDEN, civicspace.ErrorCode(civicspace.Authorize(assessor, civicspace.AccessAdmin)))
-	require.NoError(t, civicspace.Authorize(assessor, civicspace.AccessAuthenticated))
+	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(civicspace.Authorize(nil, "admin")))
+	require.Equal(t, civicspace.EFORBIDDEN, civicspace.ErrorCode(civicspace.Authorize(assessor, "admin")))
+	require.NoError(t, civicspace.Authorize(assessor, "authenticated"))
 }
 
 func TestAPIKey(t *testing.T) {

@@ -23,7 +23,7 @@ func assessmentFields(a *civicspace.Assessment) []Field {
 	if !a.Period.End.IsZero() {
 		year = a.Period.Year()
 	}
-	values := []any{a.Subject.Key(), a.Subject.Country, a.Subject.Organisation, a.Period.String(), year, string(a.Kind)}
+	values := []any{a.Subject.Key(), a.Subject.Country, a.Subject.Organisation, a.Period.Key(), year, string(a.Kind)}
 	fields := make([]Field, len(identity))
 	for i, col := range identity {
 		fields[i] = Field{col, values[i]}

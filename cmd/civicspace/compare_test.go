@@ -22,7 +22,7 @@ import (
 // returns the --db value and the ID of XAA's 2025 self-assessment.
 func seedCompareDB(t *testing.T) (string, string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	path := filepath.Join(t.TempDir(), "compare.db")
 	st, err := sqlite.Open(ctx, path)
 	require.NoError(t, err)
@@ -40,11 +40,11 @@ func seedCompareDB(t *testing.T) (string, string) {
 		return a
 	}
 	publish := func(a *civicspace.Assessment) string {
-		rec, problems, err := svc.CreateAssessment(ctx, a, "test")
+		rec, problems, err := svc.CreateAssessment(ctx, a)
 		require.NoError(t, err)
 		require.Empty(t, problems)
 		for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
-			rec, err = svc.Transition(ctx, rec.ID, rec.Version, action, "test", "")
+			rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, action, "")
 			require.NoError(t, err)
 		}
 		return rec.ID
@@ -100,6 +100,15 @@ func TestCompareCommands(t *testing.T) {
 		// the date range that covers 2025, the same period.
 		require.Len(t, rows, 4)
 		require.Equal(t, []string{"XAA", "XAA", "XAB"}, []string{rows[1][5], rows[2][5], rows[3][5]})
+	})
+
+	t.Run("ranking csv with a byte-order mark", func(t *testing.T) {
+		code, out, stderr := runCLI(t, "", "compare", "ranking", "--db", db, "--period", "2025", "--format", "csv", "--bom")
+		require.Equal(t, 0, code, stderr)
+		require.True(t, strings.HasPrefix(out, report.BOM+"target_level,"), "%q", out[:20])
+		code, out, stderr = runCLI(t, "", "compare", "ranking", "--db", db, "--period", "2025", "--bom")
+		require.Equal(t, 0, code, stderr)
+		require.True(t, strings.HasPrefix(out, "{"), "JSON has no mark")
 	})
 
 	t.Run("ranking svg to a file, format from the extension", func(t *testing.T) {

@@ -26,7 +26,7 @@ import (
 // answers two indicators worse, and returns its URL and a watchdog's key.
 func server(t *testing.T) (url, key string, changed []string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "civicspace.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
@@ -44,11 +44,11 @@ func server(t *testing.T) (url, key string, changed []string) {
 	shadow.Kind, shadow.Author, shadow.Title = civicspace.KindShadow, "Demoland Civic Watch (demo)", "Shadow report 2025 (demo)"
 	changed = worsen(t, cat, shadow, 2)
 	for _, a := range []*civicspace.Assessment{self, shadow} {
-		rec, problems, err := svc.CreateAssessment(ctx, a, "setup")
+		rec, problems, err := svc.CreateAssessment(ctx, a)
 		require.NoError(t, err)
 		require.Empty(t, problems)
 		for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
-			rec, err = svc.Transition(ctx, rec.ID, rec.Version, action, "setup", "")
+			rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, action, "")
 			require.NoError(t, err)
 		}
 	}
@@ -136,12 +136,14 @@ func TestPull(t *testing.T) {
 	require.Negative(t, diff, "the shadow assessment rates lower")
 	var indicators []string
 	for _, row := range gap[1:] {
-		if row[column(h, "level")] == civicspace.LevelIndicator {
-			indicators = append(indicators, row[column(h, "id")])
-			require.Contains(t, row[column(h, "issues")], "value")
+		if row[column(h, "level")] == civicspace.LevelIndicator && row[column(h, "measure")] == report.MeasureAnswer {
+			indicators = append(indicators, row[column(h, "item_id")])
+			self := row[column(h, "self_value")] + row[column(h, "self_option")] + row[column(h, "self_status")]
+			shadow := row[column(h, "shadow_value")] + row[column(h, "shadow_option")] + row[column(h, "shadow_status")]
+			require.NotEqual(t, self, shadow, "they answered differently")
 		}
 	}
-	require.ElementsMatch(t, changed, indicators, "one row per indicator they disagree on")
+	require.ElementsMatch(t, changed, indicators, "an answer row per indicator they disagree on")
 
 	t.Logf("watchdog printed:\n%s", stdout.String())
 	require.Contains(t, stdout.String(), "wrote "+filepath.Join(out, "ranking-2025.csv"))
