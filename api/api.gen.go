@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/oapi-codegen/runtime"
@@ -306,6 +307,63 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImportResultCode.
+const (
+	ImportResultCodeConflict     ImportResultCode = "conflict"
+	ImportResultCodeForbidden    ImportResultCode = "forbidden"
+	ImportResultCodeInvalid      ImportResultCode = "invalid"
+	ImportResultCodeInvalidState ImportResultCode = "invalid_state"
+	ImportResultCodeNotFound     ImportResultCode = "not_found"
+	ImportResultCodeTimeout      ImportResultCode = "timeout"
+	ImportResultCodeUnauthorized ImportResultCode = "unauthorized"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultCode enum.
+func (e ImportResultCode) Valid() bool {
+	switch e {
+	case ImportResultCodeConflict:
+		return true
+	case ImportResultCodeForbidden:
+		return true
+	case ImportResultCodeInvalid:
+		return true
+	case ImportResultCodeInvalidState:
+		return true
+	case ImportResultCodeNotFound:
+		return true
+	case ImportResultCodeTimeout:
+		return true
+	case ImportResultCodeUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultOutcome.
+const (
+	ImportResultOutcomeCreated   ImportResultOutcome = "created"
+	ImportResultOutcomeRefused   ImportResultOutcome = "refused"
+	ImportResultOutcomeUnchanged ImportResultOutcome = "unchanged"
+	ImportResultOutcomeUpdated   ImportResultOutcome = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultOutcome enum.
+func (e ImportResultOutcome) Valid() bool {
+	switch e {
+	case ImportResultOutcomeCreated:
+		return true
+	case ImportResultOutcomeRefused:
+		return true
+	case ImportResultOutcomeUnchanged:
+		return true
+	case ImportResultOutcomeUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for IndicatorDirection.
 const (
 	IndicatorDirectionHigherIsBetter IndicatorDirection = "higher_is_better"
@@ -527,15 +585,16 @@ func (e OccasionKind) Valid() bool {
 
 // Defines values for ProblemCode.
 const (
-	ProblemCodeConflict     ProblemCode = "conflict"
-	ProblemCodeForbidden    ProblemCode = "forbidden"
-	ProblemCodeInternal     ProblemCode = "internal"
-	ProblemCodeInvalid      ProblemCode = "invalid"
-	ProblemCodeInvalidState ProblemCode = "invalid_state"
-	ProblemCodeNotFound     ProblemCode = "not_found"
-	ProblemCodeRateLimited  ProblemCode = "rate_limited"
-	ProblemCodeTimeout      ProblemCode = "timeout"
-	ProblemCodeUnauthorized ProblemCode = "unauthorized"
+	ProblemCodeConflict         ProblemCode = "conflict"
+	ProblemCodeForbidden        ProblemCode = "forbidden"
+	ProblemCodeInternal         ProblemCode = "internal"
+	ProblemCodeInvalid          ProblemCode = "invalid"
+	ProblemCodeInvalidState     ProblemCode = "invalid_state"
+	ProblemCodeMethodNotAllowed ProblemCode = "method_not_allowed"
+	ProblemCodeNotFound         ProblemCode = "not_found"
+	ProblemCodeRateLimited      ProblemCode = "rate_limited"
+	ProblemCodeTimeout          ProblemCode = "timeout"
+	ProblemCodeUnauthorized     ProblemCode = "unauthorized"
 )
 
 // Valid indicates whether the value is a known member of the ProblemCode enum.
@@ -550,6 +609,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeInvalid:
 		return true
 	case ProblemCodeInvalidState:
+		return true
+	case ProblemCodeMethodNotAllowed:
 		return true
 	case ProblemCodeNotFound:
 		return true
@@ -1735,6 +1796,54 @@ type Health struct {
 
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
+
+// ImportReport What a bulk import did, item by item.
+type ImportReport struct {
+	// Created Items stored as new drafts.
+	Created int `json:"created"`
+
+	// Refused Items that changed nothing, with the reason in their result.
+	Refused int            `json:"refused"`
+	Results []ImportResult `json:"results"`
+
+	// Unchanged Items whose stored assessment already had this content.
+	Unchanged int `json:"unchanged"`
+
+	// Updated Stored drafts given new content.
+	Updated int `json:"updated"`
+}
+
+// ImportResult The outcome of one imported item.
+type ImportResult struct {
+	// Code Why the item was refused, as the stable error code of a single request.
+	Code ImportResultCode `json:"code,omitempty,omitzero"`
+
+	// ID The stored assessment (absent when a refused item matched none).
+	//
+	// Example: asm_k3xq7vbn2m4p6r8t0w2y
+	ID string `json:"id,omitempty,omitzero"`
+
+	// Message Why the item was refused, for people.
+	Message string              `json:"message,omitempty,omitzero"`
+	Outcome ImportResultOutcome `json:"outcome"`
+
+	// Problems For a refused item, what is wrong (pointers into the item); for a created or updated draft, what it must fix before it can be submitted.
+	Problems []ProblemDetail `json:"problems,omitempty,omitzero"`
+
+	// Source Where the item was, as a JSON Pointer into the array (`#/3`) or a line of NDJSON (`:3`).
+	//
+	// Example: #/3
+	Source string `json:"source"`
+
+	// Version Its current version.
+	Version int `json:"version,omitempty,omitzero"`
+}
+
+// ImportResultCode Why the item was refused, as the stable error code of a single request.
+type ImportResultCode string
+
+// ImportResultOutcome defines model for ImportResult.Outcome.
+type ImportResultOutcome string
 
 // Indicator A measurable question with a typed answer, mapped to the recommendations it measures in any framework.
 type Indicator struct {
@@ -2932,6 +3041,9 @@ type WithdrawAssessmentParams struct {
 	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
 }
 
+// ImportAssessmentsJSONBody defines parameters for ImportAssessments.
+type ImportAssessmentsJSONBody = []map[string]interface{}
+
 // ListAuditParams defines parameters for ListAudit.
 type ListAuditParams struct {
 	Actor string `form:"actor,omitempty" json:"actor,omitempty,omitzero"`
@@ -3240,6 +3352,9 @@ type SubmitAssessmentJSONRequestBody = TransitionRequest
 // WithdrawAssessmentJSONRequestBody defines body for WithdrawAssessment for application/json ContentType.
 type WithdrawAssessmentJSONRequestBody = TransitionRequest
 
+// ImportAssessmentsJSONRequestBody defines body for ImportAssessments for application/json ContentType.
+type ImportAssessmentsJSONRequestBody = ImportAssessmentsJSONBody
+
 // CreateCommitmentJSONRequestBody defines body for CreateCommitment for application/json ContentType.
 type CreateCommitmentJSONRequestBody = Commitment
 
@@ -3432,6 +3547,9 @@ type ServerInterface interface {
 	// WithdrawAssessment Withdraw a published assessment
 	// (POST /v1/assessments/{id}/withdraw)
 	WithdrawAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params WithdrawAssessmentParams)
+	// ImportAssessments Import assessments in bulk
+	// (POST /v1/assessments:import)
+	ImportAssessments(w http.ResponseWriter, r *http.Request)
 	// ListAudit Read the audit trail
 	// (GET /v1/audit)
 	ListAudit(w http.ResponseWriter, r *http.Request, params ListAuditParams)
@@ -4447,6 +4565,20 @@ func (siw *ServerInterfaceWrapper) WithdrawAssessment(w http.ResponseWriter, r *
 
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.WithdrawAssessment(w, r, id, params)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
+// ImportAssessments operation middleware
+func (siw *ServerInterfaceWrapper) ImportAssessments(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportAssessments(w, r)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6291,6 +6423,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/countries/{alpha3}", wrapper.GetCountry)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments", wrapper.ListAssessments)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/assessments", wrapper.CreateAssessment)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/assessments:import", wrapper.ImportAssessments)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/assessments/{id}", wrapper.DeleteAssessment)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments/{id}", wrapper.GetAssessment)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/assessments/{id}", wrapper.UpdateAssessment)
@@ -8266,6 +8399,78 @@ type WithdrawAssessmentdefaultApplicationProblemPlusJSONResponse struct {
 }
 
 func (response WithdrawAssessmentdefaultApplicationProblemPlusJSONResponse) VisitWithdrawAssessmentResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAssessmentsRequestObject struct {
+	JSONBody *ImportAssessmentsJSONRequestBody
+	Body     io.Reader
+}
+
+type ImportAssessmentsResponseObject interface {
+	VisitImportAssessmentsResponse(w http.ResponseWriter) error
+}
+
+type ImportAssessments200JSONResponse ImportReport
+
+func (response ImportAssessments200JSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAssessments400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ImportAssessments400ApplicationProblemPlusJSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAssessments413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ImportAssessments413ApplicationProblemPlusJSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAssessmentsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ImportAssessmentsdefaultApplicationProblemPlusJSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
 	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
@@ -11366,6 +11571,9 @@ type StrictServerInterface interface {
 	// WithdrawAssessment Withdraw a published assessment
 	// (POST /v1/assessments/{id}/withdraw)
 	WithdrawAssessment(ctx context.Context, request WithdrawAssessmentRequestObject) (WithdrawAssessmentResponseObject, error)
+	// ImportAssessments Import assessments in bulk
+	// (POST /v1/assessments:import)
+	ImportAssessments(ctx context.Context, request ImportAssessmentsRequestObject) (ImportAssessmentsResponseObject, error)
 	// ListAudit Read the audit trail
 	// (GET /v1/audit)
 	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
@@ -12186,6 +12394,44 @@ func (sh *strictHandler) WithdrawAssessment(w http.ResponseWriter, r *http.Reque
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(WithdrawAssessmentResponseObject); ok {
 		if err := validResponse.VisitWithdrawAssessmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// ImportAssessments operation middleware
+func (sh *strictHandler) ImportAssessments(w http.ResponseWriter, r *http.Request) {
+	var request ImportAssessmentsRequestObject
+
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body ImportAssessmentsJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-ndjson") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportAssessments(ctx, request.(ImportAssessmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportAssessments")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportAssessmentsResponseObject); ok {
+		if err := validResponse.VisitImportAssessmentsResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

@@ -307,6 +307,63 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImportResultCode.
+const (
+	ImportResultCodeConflict     ImportResultCode = "conflict"
+	ImportResultCodeForbidden    ImportResultCode = "forbidden"
+	ImportResultCodeInvalid      ImportResultCode = "invalid"
+	ImportResultCodeInvalidState ImportResultCode = "invalid_state"
+	ImportResultCodeNotFound     ImportResultCode = "not_found"
+	ImportResultCodeTimeout      ImportResultCode = "timeout"
+	ImportResultCodeUnauthorized ImportResultCode = "unauthorized"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultCode enum.
+func (e ImportResultCode) Valid() bool {
+	switch e {
+	case ImportResultCodeConflict:
+		return true
+	case ImportResultCodeForbidden:
+		return true
+	case ImportResultCodeInvalid:
+		return true
+	case ImportResultCodeInvalidState:
+		return true
+	case ImportResultCodeNotFound:
+		return true
+	case ImportResultCodeTimeout:
+		return true
+	case ImportResultCodeUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultOutcome.
+const (
+	ImportResultOutcomeCreated   ImportResultOutcome = "created"
+	ImportResultOutcomeRefused   ImportResultOutcome = "refused"
+	ImportResultOutcomeUnchanged ImportResultOutcome = "unchanged"
+	ImportResultOutcomeUpdated   ImportResultOutcome = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultOutcome enum.
+func (e ImportResultOutcome) Valid() bool {
+	switch e {
+	case ImportResultOutcomeCreated:
+		return true
+	case ImportResultOutcomeRefused:
+		return true
+	case ImportResultOutcomeUnchanged:
+		return true
+	case ImportResultOutcomeUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for IndicatorDirection.
 const (
 	IndicatorDirectionHigherIsBetter IndicatorDirection = "higher_is_better"
@@ -528,15 +585,16 @@ func (e OccasionKind) Valid() bool {
 
 // Defines values for ProblemCode.
 const (
-	ProblemCodeConflict     ProblemCode = "conflict"
-	ProblemCodeForbidden    ProblemCode = "forbidden"
-	ProblemCodeInternal     ProblemCode = "internal"
-	ProblemCodeInvalid      ProblemCode = "invalid"
-	ProblemCodeInvalidState ProblemCode = "invalid_state"
-	ProblemCodeNotFound     ProblemCode = "not_found"
-	ProblemCodeRateLimited  ProblemCode = "rate_limited"
-	ProblemCodeTimeout      ProblemCode = "timeout"
-	ProblemCodeUnauthorized ProblemCode = "unauthorized"
+	ProblemCodeConflict         ProblemCode = "conflict"
+	ProblemCodeForbidden        ProblemCode = "forbidden"
+	ProblemCodeInternal         ProblemCode = "internal"
+	ProblemCodeInvalid          ProblemCode = "invalid"
+	ProblemCodeInvalidState     ProblemCode = "invalid_state"
+	ProblemCodeMethodNotAllowed ProblemCode = "method_not_allowed"
+	ProblemCodeNotFound         ProblemCode = "not_found"
+	ProblemCodeRateLimited      ProblemCode = "rate_limited"
+	ProblemCodeTimeout          ProblemCode = "timeout"
+	ProblemCodeUnauthorized     ProblemCode = "unauthorized"
 )
 
 // Valid indicates whether the value is a known member of the ProblemCode enum.
@@ -551,6 +609,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeInvalid:
 		return true
 	case ProblemCodeInvalidState:
+		return true
+	case ProblemCodeMethodNotAllowed:
 		return true
 	case ProblemCodeNotFound:
 		return true
@@ -1736,6 +1796,54 @@ type Health struct {
 
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
+
+// ImportReport What a bulk import did, item by item.
+type ImportReport struct {
+	// Created Items stored as new drafts.
+	Created int `json:"created"`
+
+	// Refused Items that changed nothing, with the reason in their result.
+	Refused int            `json:"refused"`
+	Results []ImportResult `json:"results"`
+
+	// Unchanged Items whose stored assessment already had this content.
+	Unchanged int `json:"unchanged"`
+
+	// Updated Stored drafts given new content.
+	Updated int `json:"updated"`
+}
+
+// ImportResult The outcome of one imported item.
+type ImportResult struct {
+	// Code Why the item was refused, as the stable error code of a single request.
+	Code *ImportResultCode `json:"code,omitempty"`
+
+	// ID The stored assessment (absent when a refused item matched none).
+	//
+	// Example: asm_k3xq7vbn2m4p6r8t0w2y
+	ID *string `json:"id,omitempty"`
+
+	// Message Why the item was refused, for people.
+	Message *string             `json:"message,omitempty"`
+	Outcome ImportResultOutcome `json:"outcome"`
+
+	// Problems For a refused item, what is wrong (pointers into the item); for a created or updated draft, what it must fix before it can be submitted.
+	Problems *[]ProblemDetail `json:"problems,omitempty"`
+
+	// Source Where the item was, as a JSON Pointer into the array (`#/3`) or a line of NDJSON (`:3`).
+	//
+	// Example: #/3
+	Source string `json:"source"`
+
+	// Version Its current version.
+	Version *int `json:"version,omitempty"`
+}
+
+// ImportResultCode Why the item was refused, as the stable error code of a single request.
+type ImportResultCode string
+
+// ImportResultOutcome defines model for ImportResult.Outcome.
+type ImportResultOutcome string
 
 // Indicator A measurable question with a typed answer, mapped to the recommendations it measures in any framework.
 type Indicator struct {
@@ -2933,6 +3041,9 @@ type WithdrawAssessmentParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ImportAssessmentsJSONBody defines parameters for ImportAssessments.
+type ImportAssessmentsJSONBody = []map[string]interface{}
+
 // ListAuditParams defines parameters for ListAudit.
 type ListAuditParams struct {
 	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
@@ -3240,6 +3351,9 @@ type SubmitAssessmentJSONRequestBody = TransitionRequest
 
 // WithdrawAssessmentJSONRequestBody defines body for WithdrawAssessment for application/json ContentType.
 type WithdrawAssessmentJSONRequestBody = TransitionRequest
+
+// ImportAssessmentsJSONRequestBody defines body for ImportAssessments for application/json ContentType.
+type ImportAssessmentsJSONRequestBody = ImportAssessmentsJSONBody
 
 // CreateCommitmentJSONRequestBody defines body for CreateCommitment for application/json ContentType.
 type CreateCommitmentJSONRequestBody = Commitment
@@ -3730,6 +3844,60 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 	WithdrawAssessment(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAssessmentsWithBody Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAssessments Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessments(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAudit Read the audit trail
 	//
@@ -4821,6 +4989,80 @@ func (c *Client) WithdrawAssessmentWithBody(ctx context.Context, id AssessmentID
 // Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 func (c *Client) WithdrawAssessment(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewWithdrawAssessmentRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAssessmentsWithBody Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *Client) ImportAssessmentsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAssessmentsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAssessments Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *Client) ImportAssessments(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAssessmentsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -6987,6 +7229,46 @@ func NewWithdrawAssessmentRequestWithBody(server string, id AssessmentID, params
 		}
 
 	}
+
+	return req, nil
+}
+
+// NewImportAssessmentsRequest calls the generic ImportAssessments builder with application/json body
+func NewImportAssessmentsRequest(server string, body ImportAssessmentsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewImportAssessmentsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewImportAssessmentsRequestWithBody constructs an http.Request for the ImportAssessments method, with any body, and a specified content type
+func NewImportAssessmentsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/assessments:import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -9612,6 +9894,60 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 	WithdrawAssessmentWithResponse(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawAssessmentResponse, error)
 
+	// ImportAssessmentsWithBodyWithResponse Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error)
+
+	// ImportAssessmentsWithResponse Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithResponse(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error)
+
 	// ListAuditWithResponse Read the audit trail
 	//
 	// Admin only. Every write (assessment changes, keys, policy packs), newest first.
@@ -11667,6 +12003,68 @@ func (r WithdrawAssessmentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r WithdrawAssessmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ImportAssessmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportReport
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *ContentTooLarge
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportAssessmentsResponse) GetJSON200() *ImportReport {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSON413() *ContentTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSONDefault() *Problem {
+	return r.ApplicationProblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportAssessmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportAssessmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportAssessmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportAssessmentsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -14594,6 +14992,72 @@ func (c *ClientWithResponses) WithdrawAssessmentWithResponse(ctx context.Context
 	return ParseWithdrawAssessmentResponse(rsp)
 }
 
+// ImportAssessmentsWithBodyWithResponse Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *ClientWithResponses) ImportAssessmentsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error) {
+	rsp, err := c.ImportAssessmentsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAssessmentsResponse(rsp)
+}
+
+// ImportAssessmentsWithResponse Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *ClientWithResponses) ImportAssessmentsWithResponse(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error) {
+	rsp, err := c.ImportAssessments(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAssessmentsResponse(rsp)
+}
+
 // ListAuditWithResponse Read the audit trail
 //
 // Admin only. Every write (assessment changes, keys, policy packs), newest first.
@@ -16682,6 +17146,53 @@ func ParseWithdrawAssessmentResponse(rsp *http.Response) (*WithdrawAssessmentRes
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportAssessmentsResponse parses an HTTP response from a ImportAssessmentsWithResponse call
+func ParseImportAssessmentsResponse(rsp *http.Response) (*ImportAssessmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportAssessmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ContentTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSONDefault = &dest
+
 	}
 
 	return response, nil
