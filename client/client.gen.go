@@ -835,6 +835,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListFormat.
+const (
+	ListFormatCsv  ListFormat = "csv"
+	ListFormatJSON ListFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListFormat enum.
+func (e ListFormat) Valid() bool {
+	switch e {
+	case ListFormatCsv:
+		return true
+	case ListFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ScoreFormat.
 const (
 	ScoreFormatCsv  ScoreFormat = "csv"
@@ -898,6 +916,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListAssessmentsParamsFormat.
+const (
+	ListAssessmentsParamsFormatCsv  ListAssessmentsParamsFormat = "csv"
+	ListAssessmentsParamsFormatJSON ListAssessmentsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListAssessmentsParamsFormat enum.
+func (e ListAssessmentsParamsFormat) Valid() bool {
+	switch e {
+	case ListAssessmentsParamsFormatCsv:
+		return true
+	case ListAssessmentsParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -1018,6 +1054,42 @@ func (e GetTrendParamsFormat) Valid() bool {
 	case GetTrendParamsFormatSdmx10:
 		return true
 	case GetTrendParamsFormatSvg:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCountriesParamsFormat.
+const (
+	ListCountriesParamsFormatCsv  ListCountriesParamsFormat = "csv"
+	ListCountriesParamsFormatJSON ListCountriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCountriesParamsFormat enum.
+func (e ListCountriesParamsFormat) Valid() bool {
+	switch e {
+	case ListCountriesParamsFormatCsv:
+		return true
+	case ListCountriesParamsFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListIndicatorsParamsFormat.
+const (
+	ListIndicatorsParamsFormatCsv  ListIndicatorsParamsFormat = "csv"
+	ListIndicatorsParamsFormatJSON ListIndicatorsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListIndicatorsParamsFormat enum.
+func (e ListIndicatorsParamsFormat) Valid() bool {
+	switch e {
+	case ListIndicatorsParamsFormatCsv:
+		return true
+	case ListIndicatorsParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2841,6 +2913,9 @@ type IfMatch = string
 // IndicatorID defines model for IndicatorId.
 type IndicatorID = string
 
+// ListFormat defines model for ListFormat.
+type ListFormat string
+
 // MinCoverage defines model for MinCoverage.
 type MinCoverage = float64
 
@@ -2929,7 +3004,21 @@ type ListAssessmentsParams struct {
 
 	// PageToken The `next_page_token` of the previous page.
 	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format *ListAssessmentsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// ListAssessmentsParamsFormat defines parameters for ListAssessments.
+type ListAssessmentsParamsFormat string
 
 // DeleteAssessmentParams defines parameters for DeleteAssessment.
 type DeleteAssessmentParams struct {
@@ -3305,7 +3394,21 @@ type GetTrendParamsFormat string
 type ListCountriesParams struct {
 	// Region Only countries in this M49 region, sub-region or intermediate region (three-digit code).
 	Region *string `form:"region,omitempty" json:"region,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format *ListCountriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// ListCountriesParamsFormat defines parameters for ListCountries.
+type ListCountriesParamsFormat string
 
 // GetCrosswalkParams defines parameters for GetCrosswalk.
 type GetCrosswalkParams struct {
@@ -3326,7 +3429,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type *IndicatorType `form:"type,omitempty" json:"type,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format *ListIndicatorsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// ListIndicatorsParamsFormat defines parameters for ListIndicators.
+type ListIndicatorsParamsFormat string
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
 type CreateAssessmentJSONRequestBody = Assessment
@@ -6338,6 +6455,30 @@ func NewListAssessmentsRequest(server string, params *ListAssessmentsParams) (*h
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8896,6 +9037,30 @@ func NewListCountriesRequest(server string, params *ListCountriesParams) (*http.
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9118,6 +9283,30 @@ func NewListIndicatorsRequest(server string, params *ListIndicatorsParams) (*htt
 		if params.Type != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -10780,7 +10969,9 @@ func (r GetReadinessResponse) ContentType() string {
 
 // ListAssessmentsResponse200Headers the declared response headers of an HTTP 200 response for ListAssessments
 type ListAssessmentsResponse200Headers struct {
-	Link *string
+	ContentDisposition *string
+	Link               *string
+	Vary               *string
 }
 
 type ListAssessmentsResponse struct {
@@ -10790,6 +10981,8 @@ type ListAssessmentsResponse struct {
 	JSON200 *AssessmentList
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
 	// Headers200 the parsed response headers for an HTTP 200 response
@@ -10804,6 +10997,11 @@ func (r ListAssessmentsResponse) GetJSON200() *AssessmentList {
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r ListAssessmentsResponse) GetApplicationProblemJSON400() *BadRequest {
 	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListAssessmentsResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -13518,6 +13716,12 @@ func (r GetTrendResponse) ContentType() string {
 	return ""
 }
 
+// ListCountriesResponse200Headers the declared response headers of an HTTP 200 response for ListCountries
+type ListCountriesResponse200Headers struct {
+	ContentDisposition *string
+	Vary               *string
+}
+
 type ListCountriesResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13525,8 +13729,12 @@ type ListCountriesResponse struct {
 	JSON200 *CountryList
 	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
 	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCountriesResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13537,6 +13745,11 @@ func (r ListCountriesResponse) GetJSON200() *CountryList {
 // GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
 func (r ListCountriesResponse) GetApplicationProblemJSON400() *BadRequest {
 	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListCountriesResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -13800,6 +14013,12 @@ func (r GetFrameworkResponse) ContentType() string {
 	return ""
 }
 
+// ListIndicatorsResponse200Headers the declared response headers of an HTTP 200 response for ListIndicators
+type ListIndicatorsResponse200Headers struct {
+	ContentDisposition *string
+	Vary               *string
+}
+
 type ListIndicatorsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13807,8 +14026,12 @@ type ListIndicatorsResponse struct {
 	JSON200 *IndicatorList
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListIndicatorsResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13819,6 +14042,11 @@ func (r ListIndicatorsResponse) GetJSON200() *IndicatorList {
 // GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r ListIndicatorsResponse) GetApplicationProblemJSON404() *NotFound {
 	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListIndicatorsResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -16119,6 +16347,13 @@ func ParseListAssessmentsResponse(rsp *http.Response) (*ListAssessmentsResponse,
 		}
 		response.ApplicationProblemJSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -16126,17 +16361,34 @@ func ParseListAssessmentsResponse(rsp *http.Response) (*ListAssessmentsResponse,
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
 	case rsp.StatusCode == 200:
 		var headers ListAssessmentsResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Link"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.Link = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
 		}
 		response.Headers200 = &headers
 	}
@@ -18481,6 +18733,13 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		}
 		response.ApplicationProblemJSON400 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18488,6 +18747,29 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCountriesResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -18688,6 +18970,13 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 		}
 		response.ApplicationProblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -18695,6 +18984,29 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListIndicatorsResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
