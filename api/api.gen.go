@@ -120,18 +120,21 @@ func (e AssessmentStatus) Valid() bool {
 
 // Defines values for Band.
 const (
-	BandClosed     Band = "closed"
-	BandNarrowed   Band = "narrowed"
-	BandNotRated   Band = "not_rated"
-	BandObstructed Band = "obstructed"
-	BandOpen       Band = "open"
-	BandRepressed  Band = "repressed"
+	BandClosed           Band = "closed"
+	BandInsufficientData Band = "insufficient_data"
+	BandNarrowed         Band = "narrowed"
+	BandNotRated         Band = "not_rated"
+	BandObstructed       Band = "obstructed"
+	BandOpen             Band = "open"
+	BandRepressed        Band = "repressed"
 )
 
 // Valid indicates whether the value is a known member of the Band enum.
 func (e Band) Valid() bool {
 	switch e {
 	case BandClosed:
+		return true
+	case BandInsufficientData:
 		return true
 	case BandNarrowed:
 		return true
@@ -273,15 +276,18 @@ func (e Confidence) Valid() bool {
 
 // Defines values for GroupStatus.
 const (
-	GroupStatusAssessed      GroupStatus = "assessed"
-	GroupStatusNotApplicable GroupStatus = "not_applicable"
-	GroupStatusNotAssessed   GroupStatus = "not_assessed"
+	GroupStatusAssessed         GroupStatus = "assessed"
+	GroupStatusInsufficientData GroupStatus = "insufficient_data"
+	GroupStatusNotApplicable    GroupStatus = "not_applicable"
+	GroupStatusNotAssessed      GroupStatus = "not_assessed"
 )
 
 // Valid indicates whether the value is a known member of the GroupStatus enum.
 func (e GroupStatus) Valid() bool {
 	switch e {
 	case GroupStatusAssessed:
+		return true
+	case GroupStatusInsufficientData:
 		return true
 	case GroupStatusNotApplicable:
 		return true
@@ -1153,9 +1159,12 @@ type AimWarningScope string
 
 // Answer The answer to one indicator; a value with evidence and a comment, or a status without a value.
 type Answer struct {
-	Comment  string       `json:"comment,omitempty,omitzero"`
-	Evidence []Evidence   `json:"evidence,omitempty,omitzero"`
-	Status   AnswerStatus `json:"status,omitempty,omitzero"`
+	Comment  string     `json:"comment,omitempty,omitzero"`
+	Evidence []Evidence `json:"evidence,omitempty,omitzero"`
+
+	// Reason Why the question does not apply; required with `not_applicable`, which is refused for a question about a role the assessment assesses.
+	Reason string       `json:"reason,omitempty,omitzero"`
+	Status AnswerStatus `json:"status,omitempty,omitzero"`
 
 	// Value An answer's value; a boolean, a number, or a choice's option ID, by the indicator's type.
 	Value Value `json:"value,omitempty,omitzero"`
@@ -1268,7 +1277,7 @@ type AuditPage struct {
 	NextPageToken string       `json:"next_page_token,omitempty,omitzero"`
 }
 
-// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 type Band string
 
 // Cap A red flag that was raised and the ceiling it put on the score.
@@ -1644,6 +1653,9 @@ type Finding struct {
 	Message         string   `json:"message"`
 	Points          *float64 `json:"points"`
 	Recommendations []string `json:"recommendations"`
+
+	// RedFlag The red flag the answer raised, or for an unknown answer the one the question asks about; such findings come first.
+	RedFlag string `json:"red_flag,omitempty,omitzero"`
 }
 
 // FollowUp A process named to carry a framework's recommendations on.
@@ -1683,16 +1695,19 @@ type Framework struct {
 	Aims []Aim `json:"aims,omitempty,omitzero"`
 
 	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
-	Confidence  Confidence  `json:"confidence,omitempty,omitzero"`
-	Date        string      `json:"date,omitempty,omitzero"`
-	Description string      `json:"description,omitempty,omitzero"`
-	FollowUp    []FollowUp  `json:"follow_up,omitempty,omitzero"`
-	Groups      []Group     `json:"groups"`
-	ID          string      `json:"id"`
-	Note        string      `json:"note,omitempty,omitzero"`
-	Publisher   string      `json:"publisher,omitempty,omitzero"`
-	References  []Reference `json:"references,omitempty,omitzero"`
-	ShortTitle  string      `json:"short_title,omitempty,omitzero"`
+	Confidence  Confidence `json:"confidence,omitempty,omitzero"`
+	Date        string     `json:"date,omitempty,omitzero"`
+	Description string     `json:"description,omitempty,omitzero"`
+	FollowUp    []FollowUp `json:"follow_up,omitempty,omitzero"`
+	Groups      []Group    `json:"groups"`
+	ID          string     `json:"id"`
+	Note        string     `json:"note,omitempty,omitzero"`
+
+	// Provisions How many recommendations the source document holds, when the catalog holds only some of them.
+	Provisions int         `json:"provisions,omitempty,omitzero"`
+	Publisher  string      `json:"publisher,omitempty,omitzero"`
+	References []Reference `json:"references,omitempty,omitzero"`
+	ShortTitle string      `json:"short_title,omitempty,omitzero"`
 
 	// Source Where a catalog item comes from.
 	Source Source `json:"source"`
@@ -1711,15 +1726,31 @@ type FrameworkList struct {
 	Frameworks []FrameworkSummary `json:"frameworks"`
 }
 
+// FrameworkScope How much of a framework the catalog holds and how much of it this assessment measured.
+type FrameworkScope struct {
+	Catalogued int    `json:"catalogued"`
+	Measured   int    `json:"measured"`
+	Provisions int    `json:"provisions"`
+	Statement  string `json:"statement"`
+}
+
 // FrameworkScore defines model for FrameworkScore.
 type FrameworkScore struct {
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence `json:"confidence"`
+
 	// Counts Recommendations counted by status.
 	Counts   StatusCounts `json:"counts"`
 	Coverage float64      `json:"coverage"`
 	Groups   []GroupScore `json:"groups"`
 	ID       string       `json:"id"`
-	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Scope How much of a framework the catalog holds and how much of it this assessment measured.
+	Scope FrameworkScope `json:"scope"`
+	Score *float64       `json:"score"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
 // FrameworkSummary A framework without its groups.
@@ -1853,10 +1884,12 @@ type GroupScore struct {
 	ID       string       `json:"id"`
 	Kind     string       `json:"kind"`
 	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
-// GroupStatus defines model for GroupStatus.
+// GroupStatus A framework below the policy's minimum coverage is `insufficient_data` and has no score.
 type GroupStatus string
 
 // Health A health or readiness report.
@@ -1926,12 +1959,18 @@ type Indicator struct {
 	Guidance         string             `json:"guidance,omitempty,omitzero"`
 	ID               string             `json:"id"`
 	Options          []ChoiceOption     `json:"options,omitempty,omitzero"`
-	Question         string             `json:"question"`
-	Recommendations  []string           `json:"recommendations"`
+
+	// Percentage How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+	Percentage      PercentageScoring `json:"percentage,omitempty,omitzero"`
+	Question        string            `json:"question"`
+	Recommendations []string          `json:"recommendations"`
 
 	// RedFlag An answer so serious that it caps the overall rating.
 	RedFlag    RedFlag     `json:"red_flag,omitempty,omitzero"`
 	References []Reference `json:"references,omitempty,omitzero"`
+
+	// Roles The roles the question asks about; an assessment counts the indicator only when it assesses one of them.
+	Roles []Role `json:"roles,omitempty,omitzero"`
 
 	// Scale An ordinal scale with a written description of every level.
 	Scale        Scale  `json:"scale,omitempty,omitzero"`
@@ -2180,6 +2219,12 @@ type OverdueMilestone struct {
 	Title       string `json:"title"`
 }
 
+// PercentageScoring How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+type PercentageScoring struct {
+	Reason string  `json:"reason,omitempty,omitzero"`
+	Target float64 `json:"target"`
+}
+
 // PolicyPack defines model for PolicyPack.
 type PolicyPack struct {
 	Digest string            `json:"digest"`
@@ -2396,11 +2441,15 @@ type RankingRowFlag string
 
 // Rating The overall rating, capped by red flags, and its band.
 type Rating struct {
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
-	Band     Band    `json:"band"`
-	Caps     []Cap   `json:"caps"`
-	Coverage float64 `json:"coverage"`
-	Rule     string  `json:"rule"`
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
+	Band        Band    `json:"band"`
+	Caps        []Cap   `json:"caps"`
+	Coverage    float64 `json:"coverage"`
+	Explanation string  `json:"explanation"`
+
+	// MinCoverage The policy's minimum coverage for a band.
+	MinCoverage float64 `json:"min_coverage"`
+	Rule        string  `json:"rule"`
 
 	// Score 0-100; null when no applicable indicator was answered.
 	Score *float64 `json:"score"`
@@ -2484,16 +2533,21 @@ type RecommendationLatest struct {
 
 // RecommendationScore defines model for RecommendationScore.
 type RecommendationScore struct {
-	Coverage    float64 `json:"coverage"`
-	Explanation string  `json:"explanation"`
-	Framework   string  `json:"framework"`
-	ID          string  `json:"id"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence  Confidence `json:"confidence"`
+	Coverage    float64    `json:"coverage"`
+	Explanation string     `json:"explanation"`
+	Framework   string     `json:"framework"`
+	ID          string     `json:"id"`
 
 	// Indicators The applicable indicators that measure it.
-	Indicators []string             `json:"indicators"`
-	Rule       string               `json:"rule"`
-	Score      *float64             `json:"score"`
-	Status     RecommendationStatus `json:"status"`
+	Indicators []string `json:"indicators"`
+
+	// RedFlags Red flags raised by its indicators; while one is raised it is not met.
+	RedFlags []string             `json:"red_flags,omitempty,omitzero"`
+	Rule     string               `json:"rule"`
+	Score    *float64             `json:"score"`
+	Status   RecommendationStatus `json:"status"`
 }
 
 // RecommendationStatus defines model for RecommendationStatus.
@@ -2503,8 +2557,11 @@ type RecommendationStatus string
 type RedFlag struct {
 	Cap         float64 `json:"cap"`
 	Description string  `json:"description,omitempty,omitzero"`
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
+
+	// Grades A graded red flag's cap per option; options of `when` without a grade take `cap`.
+	Grades map[string]float64 `json:"grades,omitempty,omitzero"`
+	ID     string             `json:"id"`
+	Title  string             `json:"title"`
 
 	// When Which answer raises a red flag; exactly one field is set.
 	When RedFlagCondition `json:"when"`
@@ -2674,6 +2731,9 @@ type Scale struct {
 	Levels []ScaleLevel `json:"levels"`
 	Max    int          `json:"max"`
 	Min    int          `json:"min"`
+
+	// Step When set, answers may fall between the anchored levels in steps of this size.
+	Step float64 `json:"step,omitempty,omitzero"`
 }
 
 // ScaleLevel One anchored level of an ordinal scale.
@@ -2736,7 +2796,7 @@ type StatusCounts struct {
 type StoredScore struct {
 	AssessmentID string `json:"assessment_id"`
 
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 	Band          Band            `json:"band"`
 	CatalogDigest string          `json:"catalog_digest"`
 	ComputedAt    time.Time       `json:"computed_at"`
@@ -2771,10 +2831,12 @@ type TransitionRequest struct {
 
 // TrendItem One followed item (the rating, a framework, a group or a recommendation), one point per period of its series.
 type TrendItem struct {
-	ID     string         `json:"id,omitempty,omitzero"`
-	Level  TrendItemLevel `json:"level"`
-	Points []TrendPoint   `json:"points"`
-	Title  string         `json:"title"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence     `json:"confidence,omitempty,omitzero"`
+	ID         string         `json:"id,omitempty,omitzero"`
+	Level      TrendItemLevel `json:"level"`
+	Points     []TrendPoint   `json:"points"`
+	Title      string         `json:"title"`
 }
 
 // TrendItemLevel defines model for TrendItem.Level.
@@ -2867,6 +2929,9 @@ type WorkstreamCommitments struct {
 	Title           string       `json:"title"`
 	Warnings        []AimWarning `json:"warnings"`
 }
+
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
 
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
@@ -3150,6 +3215,12 @@ type ListAuditParams struct {
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
 }
 
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
 	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
@@ -3419,6 +3490,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3440,10 +3523,25 @@ type ListIndicatorsParams struct {
 	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
 	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
 	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
 
 // ListIndicatorsParamsFormat defines parameters for ListIndicators.
 type ListIndicatorsParamsFormat string
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
 type CreateAssessmentJSONRequestBody = Assessment
@@ -3675,7 +3773,7 @@ type ServerInterface interface {
 	GetCatalog(w http.ResponseWriter, r *http.Request)
 	// ExportCatalog The whole catalog
 	// (GET /v1/catalog/export)
-	ExportCatalog(w http.ResponseWriter, r *http.Request)
+	ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams)
 	// ListCommitments List commitments
 	// (GET /v1/commitments)
 	ListCommitments(w http.ResponseWriter, r *http.Request, params ListCommitmentsParams)
@@ -3741,16 +3839,16 @@ type ServerInterface interface {
 	GetCrosswalk(w http.ResponseWriter, r *http.Request, params GetCrosswalkParams)
 	// ListFrameworks List frameworks
 	// (GET /v1/frameworks)
-	ListFrameworks(w http.ResponseWriter, r *http.Request)
+	ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams)
 	// GetFramework Get a framework
 	// (GET /v1/frameworks/{frameworkId})
-	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID)
+	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams)
 	// ListIndicators List indicators
 	// (GET /v1/indicators)
 	ListIndicators(w http.ResponseWriter, r *http.Request, params ListIndicatorsParams)
 	// GetIndicator Get an indicator
 	// (GET /v1/indicators/{indicatorId})
-	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID)
+	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams)
 	// ListKeys List API keys
 	// (GET /v1/keys)
 	ListKeys(w http.ResponseWriter, r *http.Request)
@@ -3771,7 +3869,7 @@ type ServerInterface interface {
 	GetPolicyPack(w http.ResponseWriter, r *http.Request, name string, version string)
 	// GetRecommendation Get a recommendation
 	// (GET /v1/recommendations/{recommendationId})
-	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID)
+	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams)
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
@@ -4859,8 +4957,35 @@ func (siw *ServerInterfaceWrapper) GetCatalog(w http.ResponseWriter, r *http.Req
 // ExportCatalog operation middleware
 func (siw *ServerInterfaceWrapper) ExportCatalog(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportCatalogParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ExportCatalog(w, r)
+		siw.Handler.ExportCatalog(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6153,8 +6278,35 @@ func (siw *ServerInterfaceWrapper) GetCrosswalk(w http.ResponseWriter, r *http.R
 // ListFrameworks operation middleware
 func (siw *ServerInterfaceWrapper) ListFrameworks(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFrameworksParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListFrameworks(w, r)
+		siw.Handler.ListFrameworks(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6179,8 +6331,32 @@ func (siw *ServerInterfaceWrapper) GetFramework(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFrameworkParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetFramework(w, r, frameworkID)
+		siw.Handler.GetFramework(w, r, frameworkID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6264,6 +6440,27 @@ func (siw *ServerInterfaceWrapper) ListIndicators(w http.ResponseWriter, r *http
 		return
 	}
 
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListIndicators(w, r, params)
 	}))
@@ -6290,8 +6487,32 @@ func (siw *ServerInterfaceWrapper) GetIndicator(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetIndicatorParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetIndicator(w, r, indicatorID)
+		siw.Handler.GetIndicator(w, r, indicatorID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6433,8 +6654,32 @@ func (siw *ServerInterfaceWrapper) GetRecommendation(w http.ResponseWriter, r *h
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecommendationParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetRecommendation(w, r, recommendationID)
+		siw.Handler.GetRecommendation(w, r, recommendationID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -8817,21 +9062,32 @@ func (response GetCatalogdefaultApplicationProblemPlusJSONResponse) VisitGetCata
 }
 
 type ExportCatalogRequestObject struct {
+	Params ExportCatalogParams
 }
 
 type ExportCatalogResponseObject interface {
 	VisitExportCatalogResponse(w http.ResponseWriter) error
 }
 
-type ExportCatalog200JSONResponse CatalogExport
+type ExportCatalog200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ExportCatalog200JSONResponse struct {
+	Body    CatalogExport
+	Headers ExportCatalog200ResponseHeaders
+}
 
 func (response ExportCatalog200JSONResponse) VisitExportCatalogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10980,21 +11236,32 @@ func (response GetCrosswalkdefaultApplicationProblemPlusJSONResponse) VisitGetCr
 }
 
 type ListFrameworksRequestObject struct {
+	Params ListFrameworksParams
 }
 
 type ListFrameworksResponseObject interface {
 	VisitListFrameworksResponse(w http.ResponseWriter) error
 }
 
-type ListFrameworks200JSONResponse FrameworkList
+type ListFrameworks200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListFrameworks200JSONResponse struct {
+	Body    FrameworkList
+	Headers ListFrameworks200ResponseHeaders
+}
 
 func (response ListFrameworks200JSONResponse) VisitListFrameworksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11019,21 +11286,32 @@ func (response ListFrameworksdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetFrameworkRequestObject struct {
 	FrameworkID FrameworkID `json:"frameworkId"`
+	Params      GetFrameworkParams
 }
 
 type GetFrameworkResponseObject interface {
 	VisitGetFrameworkResponse(w http.ResponseWriter) error
 }
 
-type GetFramework200JSONResponse Framework
+type GetFramework200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetFramework200JSONResponse struct {
+	Body    Framework
+	Headers GetFramework200ResponseHeaders
+}
 
 func (response GetFramework200JSONResponse) VisitGetFrameworkResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11082,6 +11360,7 @@ type ListIndicatorsResponseObject interface {
 
 type ListIndicators200ResponseHeaders struct {
 	ContentDisposition string
+	ContentLanguage    string
 	Vary               string
 }
 
@@ -11098,6 +11377,7 @@ func (response ListIndicators200JSONResponse) VisitListIndicatorsResponse(w http
 	}
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -11117,6 +11397,7 @@ func (response ListIndicators200TextCsvResponse) VisitListIndicatorsResponse(w h
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
 	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -11178,21 +11459,32 @@ func (response ListIndicatorsdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetIndicatorRequestObject struct {
 	IndicatorID IndicatorID `json:"indicatorId"`
+	Params      GetIndicatorParams
 }
 
 type GetIndicatorResponseObject interface {
 	VisitGetIndicatorResponse(w http.ResponseWriter) error
 }
 
-type GetIndicator200JSONResponse Indicator
+type GetIndicator200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetIndicator200JSONResponse struct {
+	Body    Indicator
+	Headers GetIndicator200ResponseHeaders
+}
 
 func (response GetIndicator200JSONResponse) VisitGetIndicatorResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11562,21 +11854,32 @@ func (response GetPolicyPackdefaultApplicationProblemPlusJSONResponse) VisitGetP
 
 type GetRecommendationRequestObject struct {
 	RecommendationID RecommendationID `json:"recommendationId"`
+	Params           GetRecommendationParams
 }
 
 type GetRecommendationResponseObject interface {
 	VisitGetRecommendationResponse(w http.ResponseWriter) error
 }
 
-type GetRecommendation200JSONResponse RecommendationDetail
+type GetRecommendation200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetRecommendation200JSONResponse struct {
+	Body    RecommendationDetail
+	Headers GetRecommendation200ResponseHeaders
+}
 
 func (response GetRecommendation200JSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12829,8 +13132,10 @@ func (sh *strictHandler) GetCatalog(w http.ResponseWriter, r *http.Request) {
 }
 
 // ExportCatalog operation middleware
-func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams) {
 	var request ExportCatalogRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ExportCatalog(ctx, request.(ExportCatalogRequestObject))
@@ -13467,8 +13772,10 @@ func (sh *strictHandler) GetCrosswalk(w http.ResponseWriter, r *http.Request, pa
 }
 
 // ListFrameworks operation middleware
-func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams) {
 	var request ListFrameworksRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListFrameworks(ctx, request.(ListFrameworksRequestObject))
@@ -13491,10 +13798,11 @@ func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) 
 }
 
 // GetFramework operation middleware
-func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID) {
+func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams) {
 	var request GetFrameworkRequestObject
 
 	request.FrameworkID = frameworkID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetFramework(ctx, request.(GetFrameworkRequestObject))
@@ -13543,10 +13851,11 @@ func (sh *strictHandler) ListIndicators(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetIndicator operation middleware
-func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID) {
+func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams) {
 	var request GetIndicatorRequestObject
 
 	request.IndicatorID = indicatorID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetIndicator(ctx, request.(GetIndicatorRequestObject))
@@ -13732,10 +14041,11 @@ func (sh *strictHandler) GetPolicyPack(w http.ResponseWriter, r *http.Request, n
 }
 
 // GetRecommendation operation middleware
-func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID) {
+func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams) {
 	var request GetRecommendationRequestObject
 
 	request.RecommendationID = recommendationID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetRecommendation(ctx, request.(GetRecommendationRequestObject))

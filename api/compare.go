@@ -36,6 +36,7 @@ type rendered struct {
 	body     []byte
 	filename string
 	link     *string // a list's next page (RFC 8288), when there is one
+	language string  // the language of a localised answer, which then varies by Accept-Language too
 }
 
 func (r rendered) write(w http.ResponseWriter) error {
@@ -50,6 +51,10 @@ func (r rendered) write(w http.ResponseWriter) error {
 	}
 	// The format may follow the Accept header: caches must key on it.
 	h.Set("Vary", "Accept")
+	if r.language != "" {
+		h.Set("Content-Language", r.language)
+		h.Set("Vary", "Accept, Accept-Language")
+	}
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(r.body)
 	return err

@@ -36,7 +36,7 @@ func assessmentFromAPI(in *Assessment) (*civicspace.Assessment, error) {
 		return nil, err
 	}
 	for id, ans := range in.Answers {
-		out := civicspace.Answer{Status: civicspace.AnswerStatus(ans.Status), Comment: ans.Comment}
+		out := civicspace.Answer{Status: civicspace.AnswerStatus(ans.Status), Reason: ans.Reason, Comment: ans.Comment}
 		if raw, err := ans.Value.MarshalJSON(); err == nil && len(raw) > 0 {
 			if err := out.Value.UnmarshalJSON(raw); err != nil {
 				return nil, err
@@ -64,7 +64,7 @@ func assessmentToAPI(a *civicspace.Assessment) Assessment {
 		Answers: make(map[string]Answer, len(a.Answers)),
 	}
 	for id, ans := range a.Answers {
-		o := Answer{Status: AnswerStatus(ans.Status), Comment: ans.Comment}
+		o := Answer{Status: AnswerStatus(ans.Status), Reason: ans.Reason, Comment: ans.Comment}
 		if !ans.Value.IsZero() {
 			o.Value = valueToAPI(ans.Value)
 		}
@@ -202,6 +202,9 @@ func resultToAPI(r *civicspace.Result) Result {
 			Coverage: r.Rating.Coverage,
 			Caps:     make([]Cap, len(r.Rating.Caps)),
 			Rule:     r.Rating.Rule,
+
+			MinCoverage: r.Rating.MinCoverage,
+			Explanation: r.Rating.Explanation,
 		},
 		Frameworks:      make([]FrameworkScore, len(r.Frameworks)),
 		Recommendations: make([]RecommendationScore, len(r.Recommendations)),
@@ -226,6 +229,9 @@ func resultToAPI(r *civicspace.Result) Result {
 			Status:   GroupStatus(f.Status),
 			Counts:   countsToAPI(f.Counts),
 			Groups:   groupScoresToAPI(f.Groups),
+
+			Confidence: Confidence(f.Confidence),
+			Scope:      FrameworkScope{Provisions: f.Scope.Provisions, Catalogued: f.Scope.Catalogued, Measured: f.Scope.Measured, Statement: f.Scope.Statement},
 		}
 		if out.Frameworks[i].Groups == nil {
 			out.Frameworks[i].Groups = []GroupScore{}
@@ -241,6 +247,8 @@ func resultToAPI(r *civicspace.Result) Result {
 			Indicators:  nonNil(rec.Indicators),
 			Rule:        rec.Rule,
 			Explanation: rec.Explanation,
+			Confidence:  Confidence(rec.Confidence),
+			RedFlags:    rec.RedFlags,
 		}
 	}
 	for i, ind := range r.Indicators {
@@ -267,6 +275,7 @@ func resultToAPI(r *civicspace.Result) Result {
 			Answer:          f.Answer,
 			Recommendations: nonNil(f.Recommendations),
 			Message:         f.Message,
+			RedFlag:         f.RedFlag,
 		}
 	}
 	return out
@@ -338,6 +347,7 @@ func frameworkToAPI(f *civicspace.Framework) Framework {
 		References:  referencesToAPI(f.References),
 		Confidence:  Confidence(f.Confidence),
 		Note:        f.Note,
+		Provisions:  f.Provisions,
 		Groups:      make([]Group, len(f.Groups)),
 	}
 	for _, fu := range f.FollowUp {
@@ -430,9 +440,13 @@ func indicatorToAPI(ind *civicspace.Indicator) Indicator {
 		Recommendations:  nonNil(ind.Recommendations),
 		SdgIndicator:     ind.SDGIndicator,
 		References:       referencesToAPI(ind.References),
+		Roles:            rolesToAPI(ind.Roles),
+	}
+	if p := ind.Percentage; p != nil {
+		out.Percentage = PercentageScoring{Target: p.Target, Reason: p.Reason}
 	}
 	if s := ind.Scale; s != nil {
-		out.Scale = Scale{Min: s.Min, Max: s.Max, Levels: make([]ScaleLevel, len(s.Levels))}
+		out.Scale = Scale{Min: s.Min, Max: s.Max, Step: s.Step, Levels: make([]ScaleLevel, len(s.Levels))}
 		for i, l := range s.Levels {
 			out.Scale.Levels[i] = ScaleLevel{Value: l.Value, Label: l.Label, Description: l.Description}
 		}
@@ -450,6 +464,7 @@ func indicatorToAPI(ind *civicspace.Indicator) Indicator {
 			Description: rf.Description,
 			When:        RedFlagCondition{Equals: rf.When.Equals, AtLeast: rf.When.AtLeast, Options: rf.When.Options},
 			Cap:         rf.Cap,
+			Grades:      rf.Grades,
 		}
 	}
 	return out

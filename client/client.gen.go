@@ -120,18 +120,21 @@ func (e AssessmentStatus) Valid() bool {
 
 // Defines values for Band.
 const (
-	BandClosed     Band = "closed"
-	BandNarrowed   Band = "narrowed"
-	BandNotRated   Band = "not_rated"
-	BandObstructed Band = "obstructed"
-	BandOpen       Band = "open"
-	BandRepressed  Band = "repressed"
+	BandClosed           Band = "closed"
+	BandInsufficientData Band = "insufficient_data"
+	BandNarrowed         Band = "narrowed"
+	BandNotRated         Band = "not_rated"
+	BandObstructed       Band = "obstructed"
+	BandOpen             Band = "open"
+	BandRepressed        Band = "repressed"
 )
 
 // Valid indicates whether the value is a known member of the Band enum.
 func (e Band) Valid() bool {
 	switch e {
 	case BandClosed:
+		return true
+	case BandInsufficientData:
 		return true
 	case BandNarrowed:
 		return true
@@ -273,15 +276,18 @@ func (e Confidence) Valid() bool {
 
 // Defines values for GroupStatus.
 const (
-	GroupStatusAssessed      GroupStatus = "assessed"
-	GroupStatusNotApplicable GroupStatus = "not_applicable"
-	GroupStatusNotAssessed   GroupStatus = "not_assessed"
+	GroupStatusAssessed         GroupStatus = "assessed"
+	GroupStatusInsufficientData GroupStatus = "insufficient_data"
+	GroupStatusNotApplicable    GroupStatus = "not_applicable"
+	GroupStatusNotAssessed      GroupStatus = "not_assessed"
 )
 
 // Valid indicates whether the value is a known member of the GroupStatus enum.
 func (e GroupStatus) Valid() bool {
 	switch e {
 	case GroupStatusAssessed:
+		return true
+	case GroupStatusInsufficientData:
 		return true
 	case GroupStatusNotApplicable:
 		return true
@@ -1153,9 +1159,12 @@ type AimWarningScope string
 
 // Answer The answer to one indicator; a value with evidence and a comment, or a status without a value.
 type Answer struct {
-	Comment  *string       `json:"comment,omitempty"`
-	Evidence *[]Evidence   `json:"evidence,omitempty"`
-	Status   *AnswerStatus `json:"status,omitempty"`
+	Comment  *string     `json:"comment,omitempty"`
+	Evidence *[]Evidence `json:"evidence,omitempty"`
+
+	// Reason Why the question does not apply; required with `not_applicable`, which is refused for a question about a role the assessment assesses.
+	Reason *string       `json:"reason,omitempty"`
+	Status *AnswerStatus `json:"status,omitempty"`
 
 	// Value An answer's value; a boolean, a number, or a choice's option ID, by the indicator's type.
 	Value *Value `json:"value,omitempty"`
@@ -1268,7 +1277,7 @@ type AuditPage struct {
 	NextPageToken *string      `json:"next_page_token,omitempty"`
 }
 
-// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 type Band string
 
 // Cap A red flag that was raised and the ceiling it put on the score.
@@ -1644,6 +1653,9 @@ type Finding struct {
 	Message         string   `json:"message"`
 	Points          *float64 `json:"points"`
 	Recommendations []string `json:"recommendations"`
+
+	// RedFlag The red flag the answer raised, or for an unknown answer the one the question asks about; such findings come first.
+	RedFlag *string `json:"red_flag,omitempty"`
 }
 
 // FollowUp A process named to carry a framework's recommendations on.
@@ -1683,16 +1695,19 @@ type Framework struct {
 	Aims *[]Aim `json:"aims,omitempty"`
 
 	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
-	Confidence  *Confidence  `json:"confidence,omitempty"`
-	Date        *string      `json:"date,omitempty"`
-	Description *string      `json:"description,omitempty"`
-	FollowUp    *[]FollowUp  `json:"follow_up,omitempty"`
-	Groups      []Group      `json:"groups"`
-	ID          string       `json:"id"`
-	Note        *string      `json:"note,omitempty"`
-	Publisher   *string      `json:"publisher,omitempty"`
-	References  *[]Reference `json:"references,omitempty"`
-	ShortTitle  *string      `json:"short_title,omitempty"`
+	Confidence  *Confidence `json:"confidence,omitempty"`
+	Date        *string     `json:"date,omitempty"`
+	Description *string     `json:"description,omitempty"`
+	FollowUp    *[]FollowUp `json:"follow_up,omitempty"`
+	Groups      []Group     `json:"groups"`
+	ID          string      `json:"id"`
+	Note        *string     `json:"note,omitempty"`
+
+	// Provisions How many recommendations the source document holds, when the catalog holds only some of them.
+	Provisions *int         `json:"provisions,omitempty"`
+	Publisher  *string      `json:"publisher,omitempty"`
+	References *[]Reference `json:"references,omitempty"`
+	ShortTitle *string      `json:"short_title,omitempty"`
 
 	// Source Where a catalog item comes from.
 	Source Source `json:"source"`
@@ -1711,15 +1726,31 @@ type FrameworkList struct {
 	Frameworks []FrameworkSummary `json:"frameworks"`
 }
 
+// FrameworkScope How much of a framework the catalog holds and how much of it this assessment measured.
+type FrameworkScope struct {
+	Catalogued int    `json:"catalogued"`
+	Measured   int    `json:"measured"`
+	Provisions int    `json:"provisions"`
+	Statement  string `json:"statement"`
+}
+
 // FrameworkScore defines model for FrameworkScore.
 type FrameworkScore struct {
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence `json:"confidence"`
+
 	// Counts Recommendations counted by status.
 	Counts   StatusCounts `json:"counts"`
 	Coverage float64      `json:"coverage"`
 	Groups   []GroupScore `json:"groups"`
 	ID       string       `json:"id"`
-	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Scope How much of a framework the catalog holds and how much of it this assessment measured.
+	Scope FrameworkScope `json:"scope"`
+	Score *float64       `json:"score"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
 // FrameworkSummary A framework without its groups.
@@ -1853,10 +1884,12 @@ type GroupScore struct {
 	ID       string        `json:"id"`
 	Kind     string        `json:"kind"`
 	Score    *float64      `json:"score"`
-	Status   GroupStatus   `json:"status"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
-// GroupStatus defines model for GroupStatus.
+// GroupStatus A framework below the policy's minimum coverage is `insufficient_data` and has no score.
 type GroupStatus string
 
 // Health A health or readiness report.
@@ -1926,12 +1959,18 @@ type Indicator struct {
 	Guidance         *string            `json:"guidance,omitempty"`
 	ID               string             `json:"id"`
 	Options          *[]ChoiceOption    `json:"options,omitempty"`
-	Question         string             `json:"question"`
-	Recommendations  []string           `json:"recommendations"`
+
+	// Percentage How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+	Percentage      *PercentageScoring `json:"percentage,omitempty"`
+	Question        string             `json:"question"`
+	Recommendations []string           `json:"recommendations"`
 
 	// RedFlag An answer so serious that it caps the overall rating.
 	RedFlag    *RedFlag     `json:"red_flag,omitempty"`
 	References *[]Reference `json:"references,omitempty"`
+
+	// Roles The roles the question asks about; an assessment counts the indicator only when it assesses one of them.
+	Roles *[]Role `json:"roles,omitempty"`
 
 	// Scale An ordinal scale with a written description of every level.
 	Scale        *Scale  `json:"scale,omitempty"`
@@ -2180,6 +2219,12 @@ type OverdueMilestone struct {
 	Title       string `json:"title"`
 }
 
+// PercentageScoring How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+type PercentageScoring struct {
+	Reason *string `json:"reason,omitempty"`
+	Target float64 `json:"target"`
+}
+
 // PolicyPack defines model for PolicyPack.
 type PolicyPack struct {
 	Digest string             `json:"digest"`
@@ -2396,11 +2441,15 @@ type RankingRowFlag string
 
 // Rating The overall rating, capped by red flags, and its band.
 type Rating struct {
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
-	Band     Band    `json:"band"`
-	Caps     []Cap   `json:"caps"`
-	Coverage float64 `json:"coverage"`
-	Rule     string  `json:"rule"`
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
+	Band        Band    `json:"band"`
+	Caps        []Cap   `json:"caps"`
+	Coverage    float64 `json:"coverage"`
+	Explanation string  `json:"explanation"`
+
+	// MinCoverage The policy's minimum coverage for a band.
+	MinCoverage float64 `json:"min_coverage"`
+	Rule        string  `json:"rule"`
 
 	// Score 0-100; null when no applicable indicator was answered.
 	Score *float64 `json:"score"`
@@ -2484,16 +2533,21 @@ type RecommendationLatest struct {
 
 // RecommendationScore defines model for RecommendationScore.
 type RecommendationScore struct {
-	Coverage    float64 `json:"coverage"`
-	Explanation string  `json:"explanation"`
-	Framework   string  `json:"framework"`
-	ID          string  `json:"id"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence  Confidence `json:"confidence"`
+	Coverage    float64    `json:"coverage"`
+	Explanation string     `json:"explanation"`
+	Framework   string     `json:"framework"`
+	ID          string     `json:"id"`
 
 	// Indicators The applicable indicators that measure it.
-	Indicators []string             `json:"indicators"`
-	Rule       string               `json:"rule"`
-	Score      *float64             `json:"score"`
-	Status     RecommendationStatus `json:"status"`
+	Indicators []string `json:"indicators"`
+
+	// RedFlags Red flags raised by its indicators; while one is raised it is not met.
+	RedFlags *[]string            `json:"red_flags,omitempty"`
+	Rule     string               `json:"rule"`
+	Score    *float64             `json:"score"`
+	Status   RecommendationStatus `json:"status"`
 }
 
 // RecommendationStatus defines model for RecommendationStatus.
@@ -2503,8 +2557,11 @@ type RecommendationStatus string
 type RedFlag struct {
 	Cap         float64 `json:"cap"`
 	Description *string `json:"description,omitempty"`
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
+
+	// Grades A graded red flag's cap per option; options of `when` without a grade take `cap`.
+	Grades *map[string]float64 `json:"grades,omitempty"`
+	ID     string              `json:"id"`
+	Title  string              `json:"title"`
 
 	// When Which answer raises a red flag; exactly one field is set.
 	When RedFlagCondition `json:"when"`
@@ -2674,6 +2731,9 @@ type Scale struct {
 	Levels []ScaleLevel `json:"levels"`
 	Max    int          `json:"max"`
 	Min    int          `json:"min"`
+
+	// Step When set, answers may fall between the anchored levels in steps of this size.
+	Step *float64 `json:"step,omitempty"`
 }
 
 // ScaleLevel One anchored level of an ordinal scale.
@@ -2736,7 +2796,7 @@ type StatusCounts struct {
 type StoredScore struct {
 	AssessmentID string `json:"assessment_id"`
 
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 	Band          Band            `json:"band"`
 	CatalogDigest string          `json:"catalog_digest"`
 	ComputedAt    time.Time       `json:"computed_at"`
@@ -2771,10 +2831,12 @@ type TransitionRequest struct {
 
 // TrendItem One followed item (the rating, a framework, a group or a recommendation), one point per period of its series.
 type TrendItem struct {
-	ID     *string        `json:"id,omitempty"`
-	Level  TrendItemLevel `json:"level"`
-	Points []TrendPoint   `json:"points"`
-	Title  string         `json:"title"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence *Confidence    `json:"confidence,omitempty"`
+	ID         *string        `json:"id,omitempty"`
+	Level      TrendItemLevel `json:"level"`
+	Points     []TrendPoint   `json:"points"`
+	Title      string         `json:"title"`
 }
 
 // TrendItemLevel defines model for TrendItem.Level.
@@ -2867,6 +2929,9 @@ type WorkstreamCommitments struct {
 	Title           string       `json:"title"`
 	Warnings        []AimWarning `json:"warnings"`
 }
+
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
 
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
@@ -3150,6 +3215,12 @@ type ListAuditParams struct {
 	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
 }
 
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
 	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
@@ -3419,6 +3490,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3440,10 +3523,25 @@ type ListIndicatorsParams struct {
 	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
 	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
 	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ListIndicatorsParamsFormat defines parameters for ListIndicators.
 type ListIndicatorsParamsFormat string
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
 type CreateAssessmentJSONRequestBody = Assessment
@@ -4035,7 +4133,7 @@ type ClientInterface interface {
 	// Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCommitments List commitments
 	//
@@ -4353,14 +4451,14 @@ type ClientInterface interface {
 	// Every framework of the catalog, in catalog order, without its groups.
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFramework Get a framework
 	//
 	// One framework with its groups (nested) and their recommendations.
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIndicators List indicators
 	//
@@ -4374,7 +4472,7 @@ type ClientInterface interface {
 	// One indicator, with its answer type, scoring and the recommendations it measures.
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListKeys List API keys
 	//
@@ -4457,7 +4555,7 @@ type ClientInterface interface {
 	// One recommendation with its framework, its group and the indicators that measure it.
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScoreAssessmentWithBody Score an inline assessment
 	//
@@ -5229,8 +5327,8 @@ func (c *Client) GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *Client) ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportCatalogRequest(c.Server)
+func (c *Client) ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportCatalogRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5837,8 +5935,8 @@ func (c *Client) GetCrosswalk(ctx context.Context, params *GetCrosswalkParams, r
 // Every framework of the catalog, in catalog order, without its groups.
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFrameworksRequest(c.Server)
+func (c *Client) ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFrameworksRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5854,8 +5952,8 @@ func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditor
 // One framework with its groups (nested) and their recommendations.
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFrameworkRequest(c.Server, frameworkID)
+func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFrameworkRequest(c.Server, frameworkID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5888,8 +5986,8 @@ func (c *Client) ListIndicators(ctx context.Context, params *ListIndicatorsParam
 // One indicator, with its answer type, scoring and the recommendations it measures.
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIndicatorRequest(c.Server, indicatorID)
+func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIndicatorRequest(c.Server, indicatorID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6061,8 +6159,8 @@ func (c *Client) GetPolicyPack(ctx context.Context, name string, version string,
 // One recommendation with its framework, its group and the indicators that measure it.
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRecommendationRequest(c.Server, recommendationID)
+func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRecommendationRequest(c.Server, recommendationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -7568,7 +7666,7 @@ func NewGetCatalogRequest(server string) (*http.Request, error) {
 }
 
 // NewExportCatalogRequest constructs an http.Request for the ExportCatalog method
-func NewExportCatalogRequest(server string) (*http.Request, error) {
+func NewExportCatalogRequest(server string, params *ExportCatalogParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -7589,6 +7687,21 @@ func NewExportCatalogRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9168,7 +9281,7 @@ func NewGetCrosswalkRequest(server string, params *GetCrosswalkParams) (*http.Re
 }
 
 // NewListFrameworksRequest constructs an http.Request for the ListFrameworks method
-func NewListFrameworksRequest(server string) (*http.Request, error) {
+func NewListFrameworksRequest(server string, params *ListFrameworksParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -9191,11 +9304,26 @@ func NewListFrameworksRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetFrameworkRequest constructs an http.Request for the GetFramework method
-func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Request, error) {
+func NewGetFrameworkRequest(server string, frameworkID FrameworkID, params *GetFrameworkParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9223,6 +9351,21 @@ func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9327,11 +9470,26 @@ func NewListIndicatorsRequest(server string, params *ListIndicatorsParams) (*htt
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetIndicatorRequest constructs an http.Request for the GetIndicator method
-func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Request, error) {
+func NewGetIndicatorRequest(server string, indicatorID IndicatorID, params *GetIndicatorParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9359,6 +9517,21 @@ func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9574,7 +9747,7 @@ func NewGetPolicyPackRequest(server string, name string, version string) (*http.
 }
 
 // NewGetRecommendationRequest constructs an http.Request for the GetRecommendation method
-func NewGetRecommendationRequest(server string, recommendationID RecommendationID) (*http.Request, error) {
+func NewGetRecommendationRequest(server string, recommendationID RecommendationID, params *GetRecommendationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9602,6 +9775,21 @@ func NewGetRecommendationRequest(server string, recommendationID RecommendationI
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -10162,7 +10350,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
+	ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
 
 	// ListCommitmentsWithResponse List commitments
 	//
@@ -10510,7 +10698,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
+	ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
 
 	// GetFrameworkWithResponse Get a framework
 	//
@@ -10519,7 +10707,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
+	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
 
 	// ListIndicatorsWithResponse List indicators
 	//
@@ -10537,7 +10725,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
+	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
 
 	// ListKeysWithResponse List API keys
 	//
@@ -10630,7 +10818,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
+	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
 
 	// ScoreAssessmentWithBodyWithResponse Score an inline assessment
 	//
@@ -12372,6 +12560,12 @@ func (r GetCatalogResponse) ContentType() string {
 	return ""
 }
 
+// ExportCatalogResponse200Headers the declared response headers of an HTTP 200 response for ExportCatalog
+type ExportCatalogResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ExportCatalogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -12379,6 +12573,8 @@ type ExportCatalogResponse struct {
 	JSON200 *CatalogExport
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportCatalogResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13910,6 +14106,12 @@ func (r GetCrosswalkResponse) ContentType() string {
 	return ""
 }
 
+// ListFrameworksResponse200Headers the declared response headers of an HTTP 200 response for ListFrameworks
+type ListFrameworksResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ListFrameworksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13917,6 +14119,8 @@ type ListFrameworksResponse struct {
 	JSON200 *FrameworkList
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFrameworksResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13958,6 +14162,12 @@ func (r ListFrameworksResponse) ContentType() string {
 	return ""
 }
 
+// GetFrameworkResponse200Headers the declared response headers of an HTTP 200 response for GetFramework
+type GetFrameworkResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetFrameworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13967,6 +14177,8 @@ type GetFrameworkResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetFrameworkResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14016,7 +14228,8 @@ func (r GetFrameworkResponse) ContentType() string {
 // ListIndicatorsResponse200Headers the declared response headers of an HTTP 200 response for ListIndicators
 type ListIndicatorsResponse200Headers struct {
 	ContentDisposition *string
-	Vary               *string
+	ContentLanguage    string
+	Vary               string
 }
 
 type ListIndicatorsResponse struct {
@@ -14083,6 +14296,12 @@ func (r ListIndicatorsResponse) ContentType() string {
 	return ""
 }
 
+// GetIndicatorResponse200Headers the declared response headers of an HTTP 200 response for GetIndicator
+type GetIndicatorResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetIndicatorResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14092,6 +14311,8 @@ type GetIndicatorResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetIndicatorResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14468,6 +14689,12 @@ func (r GetPolicyPackResponse) ContentType() string {
 	return ""
 }
 
+// GetRecommendationResponse200Headers the declared response headers of an HTTP 200 response for GetRecommendation
+type GetRecommendationResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetRecommendationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14477,6 +14704,8 @@ type GetRecommendationResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRecommendationResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -15323,8 +15552,8 @@ func (c *ClientWithResponses) GetCatalogWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
-	rsp, err := c.ExportCatalog(ctx, reqEditors...)
+func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
+	rsp, err := c.ExportCatalog(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15845,8 +16074,8 @@ func (c *ClientWithResponses) GetCrosswalkWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
-	rsp, err := c.ListFrameworks(ctx, reqEditors...)
+func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
+	rsp, err := c.ListFrameworks(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15860,8 +16089,8 @@ func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, re
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
-	rsp, err := c.GetFramework(ctx, frameworkID, reqEditors...)
+func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
+	rsp, err := c.GetFramework(ctx, frameworkID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15890,8 +16119,8 @@ func (c *ClientWithResponses) ListIndicatorsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
-	rsp, err := c.GetIndicator(ctx, indicatorID, reqEditors...)
+func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
+	rsp, err := c.GetIndicator(ctx, indicatorID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -16037,8 +16266,8 @@ func (c *ClientWithResponses) GetPolicyPackWithResponse(ctx context.Context, nam
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
-	rsp, err := c.GetRecommendation(ctx, recommendationID, reqEditors...)
+func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
+	rsp, err := c.GetRecommendation(ctx, recommendationID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -17553,6 +17782,26 @@ func ParseExportCatalogResponse(rsp *http.Response) (*ExportCatalogResponse, err
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportCatalogResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18899,6 +19148,26 @@ func ParseListFrameworksResponse(rsp *http.Response) (*ListFrameworksResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFrameworksResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18937,6 +19206,26 @@ func ParseGetFrameworkResponse(rsp *http.Response) (*GetFrameworkResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetFrameworkResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -18999,12 +19288,19 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 			}
 			headers.ContentDisposition = &value
 		}
-		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
-			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
-			headers.Vary = &value
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
 		}
 		response.Headers200 = &headers
 	}
@@ -19047,6 +19343,26 @@ func ParseGetIndicatorResponse(rsp *http.Response) (*GetIndicatorResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetIndicatorResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -19327,6 +19643,26 @@ func ParseGetRecommendationResponse(rsp *http.Response) (*GetRecommendationRespo
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRecommendationResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
