@@ -824,6 +824,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListFormat.
+const (
+	ListFormatCsv  ListFormat = "csv"
+	ListFormatJSON ListFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListFormat enum.
+func (e ListFormat) Valid() bool {
+	switch e {
+	case ListFormatCsv:
+		return true
+	case ListFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ScoreFormat.
 const (
 	ScoreFormatCsv  ScoreFormat = "csv"
@@ -887,6 +905,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListAssessmentsParamsFormat.
+const (
+	ListAssessmentsParamsFormatCsv  ListAssessmentsParamsFormat = "csv"
+	ListAssessmentsParamsFormatJSON ListAssessmentsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListAssessmentsParamsFormat enum.
+func (e ListAssessmentsParamsFormat) Valid() bool {
+	switch e {
+	case ListAssessmentsParamsFormatCsv:
+		return true
+	case ListAssessmentsParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -1007,6 +1043,42 @@ func (e GetTrendParamsFormat) Valid() bool {
 	case GetTrendParamsFormatSdmx10:
 		return true
 	case GetTrendParamsFormatSvg:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCountriesParamsFormat.
+const (
+	ListCountriesParamsFormatCsv  ListCountriesParamsFormat = "csv"
+	ListCountriesParamsFormatJSON ListCountriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCountriesParamsFormat enum.
+func (e ListCountriesParamsFormat) Valid() bool {
+	switch e {
+	case ListCountriesParamsFormatCsv:
+		return true
+	case ListCountriesParamsFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListIndicatorsParamsFormat.
+const (
+	ListIndicatorsParamsFormatCsv  ListIndicatorsParamsFormat = "csv"
+	ListIndicatorsParamsFormatJSON ListIndicatorsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListIndicatorsParamsFormat enum.
+func (e ListIndicatorsParamsFormat) Valid() bool {
+	switch e {
+	case ListIndicatorsParamsFormatCsv:
+		return true
+	case ListIndicatorsParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2784,6 +2856,9 @@ type IfMatch = string
 // IndicatorID defines model for IndicatorId.
 type IndicatorID = string
 
+// ListFormat defines model for ListFormat.
+type ListFormat string
+
 // MinCoverage defines model for MinCoverage.
 type MinCoverage = float64
 
@@ -2881,7 +2956,21 @@ type ListAssessmentsParams struct {
 
 	// PageToken The `next_page_token` of the previous page.
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format ListAssessmentsParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
+
+// ListAssessmentsParamsFormat defines parameters for ListAssessments.
+type ListAssessmentsParamsFormat string
 
 // DeleteAssessmentParams defines parameters for DeleteAssessment.
 type DeleteAssessmentParams struct {
@@ -3263,7 +3352,21 @@ type GetTrendParamsFormat string
 type ListCountriesParams struct {
 	// Region Only countries in this M49 region, sub-region or intermediate region (three-digit code).
 	Region string `form:"region,omitempty" json:"region,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format ListCountriesParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
+
+// ListCountriesParamsFormat defines parameters for ListCountries.
+type ListCountriesParamsFormat string
 
 // GetCrosswalkParams defines parameters for GetCrosswalk.
 type GetCrosswalkParams struct {
@@ -3297,9 +3400,23 @@ type ListIndicatorsParams struct {
 	// Type Only indicators of this answer type.
 	Type IndicatorType `form:"type,omitempty" json:"type,omitempty,omitzero"`
 
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format ListIndicatorsParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
+
 	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
 	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
+
+// ListIndicatorsParamsFormat defines parameters for ListIndicators.
+type ListIndicatorsParamsFormat string
 
 // GetIndicatorParams defines parameters for GetIndicator.
 type GetIndicatorParams struct {
@@ -3852,6 +3969,32 @@ func (siw *ServerInterfaceWrapper) ListAssessments(w http.ResponseWriter, r *htt
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page_token"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page_token", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -5910,6 +6053,32 @@ func (siw *ServerInterfaceWrapper) ListCountries(w http.ResponseWriter, r *http.
 		return
 	}
 
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListCountries(w, r, params)
 	}))
@@ -6128,6 +6297,32 @@ func (siw *ServerInterfaceWrapper) ListIndicators(w http.ResponseWriter, r *http
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "type"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "type", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -7329,7 +7524,9 @@ type ListAssessmentsResponseObject interface {
 }
 
 type ListAssessments200ResponseHeaders struct {
-	Link *string
+	ContentDisposition string
+	Link               *string
+	Vary               string
 }
 
 type ListAssessments200JSONResponse struct {
@@ -7344,11 +7541,39 @@ func (response ListAssessments200JSONResponse) VisitListAssessmentsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	if response.Headers.Link != nil {
 		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
 	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessments200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       ListAssessments200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ListAssessments200TextCsvResponse) VisitListAssessmentsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -7381,6 +7606,22 @@ func (response ListAssessments401ApplicationProblemPlusJSONResponse) VisitListAs
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAssessments406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response ListAssessments406ApplicationProblemPlusJSONResponse) VisitListAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -13456,17 +13697,50 @@ type ListCountriesResponseObject interface {
 	VisitListCountriesResponse(w http.ResponseWriter) error
 }
 
-type ListCountries200JSONResponse CountryList
+type ListCountries200ResponseHeaders struct {
+	ContentDisposition string
+	Vary               string
+}
+
+type ListCountries200JSONResponse struct {
+	Body    CountryList
+	Headers ListCountries200ResponseHeaders
+}
 
 func (response ListCountries200JSONResponse) VisitListCountriesResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCountries200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       ListCountries200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ListCountries200TextCsvResponse) VisitListCountriesResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -13507,6 +13781,22 @@ func (response ListCountries401ApplicationProblemPlusJSONResponse) VisitListCoun
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCountries406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response ListCountries406ApplicationProblemPlusJSONResponse) VisitListCountriesResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -14011,8 +14301,9 @@ type ListIndicatorsResponseObject interface {
 }
 
 type ListIndicators200ResponseHeaders struct {
-	ContentLanguage string
-	Vary            string
+	ContentDisposition string
+	ContentLanguage    string
+	Vary               string
 }
 
 type ListIndicators200JSONResponse struct {
@@ -14027,10 +14318,35 @@ func (response ListIndicators200JSONResponse) VisitListIndicatorsResponse(w http
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListIndicators200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       ListIndicators200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ListIndicators200TextCsvResponse) VisitListIndicatorsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -14087,6 +14403,22 @@ func (response ListIndicators404ApplicationProblemPlusJSONResponse) VisitListInd
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListIndicators406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response ListIndicators406ApplicationProblemPlusJSONResponse) VisitListIndicatorsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }

@@ -5,6 +5,7 @@ import (
 	"cmp"
 	"context"
 	"encoding/json"
+	"io"
 	"mime"
 	"net/http"
 	"strconv"
@@ -34,6 +35,8 @@ type rendered struct {
 	format   report.Format
 	body     []byte
 	filename string
+	link     *string // a list's next page (RFC 8288), when there is one
+	language string  // the language of a localised answer, which then varies by Accept-Language too
 }
 
 func (r rendered) write(w http.ResponseWriter) error {
@@ -43,8 +46,15 @@ func (r rendered) write(w http.ResponseWriter) error {
 	if r.filename != "" {
 		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": r.filename}))
 	}
+	if r.link != nil {
+		h.Set("Link", *r.link)
+	}
 	// The format may follow the Accept header: caches must key on it.
 	h.Set("Vary", "Accept")
+	if r.language != "" {
+		h.Set("Content-Language", r.language)
+		h.Set("Vary", "Accept, Accept-Language")
+	}
 	w.WriteHeader(http.StatusOK)
 	_, err := w.Write(r.body)
 	return err
@@ -58,6 +68,22 @@ func (r rendered) VisitGetAssessmentScorecardResponse(w http.ResponseWriter) err
 	return r.write(w)
 }
 func (r rendered) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error { return r.write(w) }
+func (r rendered) VisitListIndicatorsResponse(w http.ResponseWriter) error     { return r.write(w) }
+func (r rendered) VisitListCountriesResponse(w http.ResponseWriter) error      { return r.write(w) }
+func (r rendered) VisitListAssessmentsResponse(w http.ResponseWriter) error    { return r.write(w) }
+
+// renderTable writes a list as CSV with write, starting with the
+// byte-order mark when bom is set; name parts make its file name.
+func renderTable(bom bool, write func(io.Writer) error, name ...string) (rendered, error) {
+	var b bytes.Buffer
+	if bom {
+		b.WriteString(report.BOM)
+	}
+	if err := write(&b); err != nil {
+		return rendered{}, err
+	}
+	return rendered{format: report.CSV, body: b.Bytes(), filename: report.FileName(report.CSV, name...)}, nil
+}
 
 // negotiate returns the format to answer in: param when given (the
 // validator has checked it is one of the operation's), else the one the

@@ -399,6 +399,26 @@ func TestComparisons(t *testing.T) {
 					[]string{rows[1][col(rows[0], "assessment_id")], rows[1][col(rows[0], "level")], rows[1][col(rows[0], "item_id")]})
 				require.Equal(t, "attachment; filename=score-"+norSelf.ID+"-v"+strconv.Itoa(norSelf.PublishedVersion)+".csv", r.Header.Get("Content-Disposition"))
 			}
+			// The lists a spreadsheet user reads.
+			rows := csvRows(t, e.do("GET", "/v1/indicators?format=csv", nil, anon).body)
+			require.Equal(t, report.IndicatorsCSVHeader, rows[0])
+			require.Len(t, rows, 1+len(cat.Indicators()))
+			res = e.do("GET", "/v1/countries?region=154", nil, anon, accept("text/csv"))
+			require.Equal(t, "attachment; filename=countries-154.csv", res.Header.Get("Content-Disposition"))
+			rows = csvRows(t, res.body)
+			require.Equal(t, report.CountriesCSVHeader, rows[0])
+			require.Contains(t, rows, []string{"NOR", "NO", "578", "Norway", "Kingdom of Norway", "", "150", "Europe", "154", "Northern Europe", "", "", "false"})
+			res = e.do("GET", "/v1/assessments?format=csv&bom=true&page_size=1", nil, anon)
+			require.True(t, bytes.HasPrefix(res.body, []byte(report.BOM+"id,version,status")))
+			rows = csvRows(t, bytes.TrimPrefix(res.body, []byte(report.BOM)))
+			require.Len(t, rows, 2, "one page of one")
+			require.Equal(t, "published", rows[1][col(rows[0], "status")], "the public lists publications only")
+			require.Contains(t, res.Header.Get("Link"), `rel="next"`)
+			for _, p := range []string{"/v1/indicators", "/v1/countries", "/v1/assessments"} {
+				e.do("GET", p, nil, anon, accept("application/xml")).problem(t, http.StatusNotAcceptable, civicspace.EINVALID)
+				require.Equal(t, http.StatusOK, e.do("GET", p, nil, anon, accept("application/json")).StatusCode)
+			}
+
 			var sc api.StoredScore
 			e.do("GET", path, nil, anon).decode(t, &sc)
 			require.Equal(t, norSelf.ID, sc.AssessmentID, "JSON stays the default")

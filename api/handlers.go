@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -114,6 +115,10 @@ func (s *Server) GetRecommendation(ctx context.Context, req GetRecommendationReq
 func (s *Server) ListIndicators(ctx context.Context, req ListIndicatorsRequestObject) (ListIndicatorsResponseObject, error) {
 	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
 	p := req.Params
+	f, err := negotiate(ctx, string(p.Format), report.JSON, report.CSV)
+	if err != nil {
+		return nil, err
+	}
 	if p.Framework != "" {
 		if _, ok := cat.Framework(p.Framework); !ok {
 			return nil, civicspace.Errorf(civicspace.ENOTFOUND, "framework %q not found", p.Framework)
@@ -137,8 +142,14 @@ func (s *Server) ListIndicators(ctx context.Context, req ListIndicatorsRequestOb
 		}
 		keep = append(keep, ind)
 	}
+	if f == report.CSV {
+		r, err := renderTable(p.Bom, func(w io.Writer) error { return report.IndicatorsCSV(w, keep) },
+			"indicators", p.Framework, p.Recommendation, string(p.Type))
+		r.language = lang
+		return r, err
+	}
 	return ListIndicators200JSONResponse{Body: IndicatorList{Indicators: indicatorsToAPI(keep)},
-		Headers: ListIndicators200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}, nil
+		Headers: ListIndicators200ResponseHeaders{ContentLanguage: lang, Vary: "Accept, " + varyLanguage}}, nil
 }
 
 func measuresFramework(cat *civicspace.Catalog, ind *civicspace.Indicator, framework string) bool {
@@ -174,15 +185,26 @@ func (s *Server) GetCrosswalk(ctx context.Context, req GetCrosswalkRequestObject
 // ListCountries answers the countries, optionally of one M49 area.
 func (s *Server) ListCountries(ctx context.Context, req ListCountriesRequestObject) (ListCountriesResponseObject, error) {
 	c := s.svc.Countries
-	region := req.Params.Region
-	out := ListCountries200JSONResponse{Countries: []Country{}, Regions: regionsToAPI(c.Regions()), Sources: sourcesToAPI(c.Sources())}
+	p := req.Params
+	f, err := negotiate(ctx, string(p.Format), report.JSON, report.CSV)
+	if err != nil {
+		return nil, err
+	}
+	var keep []civicspace.Country
 	for _, k := range c.All() {
-		if region != "" && k.Region.Code != region && k.SubRegion.Code != region && (k.IntermediateRegion == nil || k.IntermediateRegion.Code != region) {
+		if p.Region != "" && k.Region.Code != p.Region && k.SubRegion.Code != p.Region && (k.IntermediateRegion == nil || k.IntermediateRegion.Code != p.Region) {
 			continue
 		}
-		out.Countries = append(out.Countries, countryToAPI(k))
+		keep = append(keep, k)
 	}
-	return out, nil
+	if f == report.CSV {
+		return renderTable(p.Bom, func(w io.Writer) error { return report.CountriesCSV(w, keep) }, "countries", p.Region)
+	}
+	out := CountryList{Countries: make([]Country, len(keep)), Regions: regionsToAPI(c.Regions()), Sources: sourcesToAPI(c.Sources())}
+	for i, k := range keep {
+		out.Countries[i] = countryToAPI(k)
+	}
+	return ListCountries200JSONResponse{Body: out, Headers: ListCountries200ResponseHeaders{Vary: "Accept"}}, nil
 }
 
 // GetCountry answers one country.
@@ -212,6 +234,10 @@ func (s *Server) CreateAssessment(ctx context.Context, req CreateAssessmentReque
 // ListAssessments answers one page of assessments.
 func (s *Server) ListAssessments(ctx context.Context, req ListAssessmentsRequestObject) (ListAssessmentsResponseObject, error) {
 	p := req.Params
+	f, err := negotiate(ctx, string(p.Format), report.JSON, report.CSV)
+	if err != nil {
+		return nil, err
+	}
 	page, err := s.svc.ListAssessments(ctx, civicspace.AssessmentFilter{
 		Country:      p.Country,
 		Organisation: p.Organisation,
@@ -224,15 +250,23 @@ func (s *Server) ListAssessments(ctx context.Context, req ListAssessmentsRequest
 	if err != nil {
 		return nil, err
 	}
+	var link *string
+	if page.NextPageToken != "" {
+		l := "<" + nextPageURL(p, page.NextPageToken) + `>; rel="next"`
+		link = &l
+	}
+	if f == report.CSV {
+		r, err := renderTable(p.Bom, func(w io.Writer) error { return report.AssessmentsCSV(w, page.Records) },
+			"assessments", p.Country, p.Organisation, p.Period, string(p.Kind), string(p.Status))
+		r.link = link
+		return r, err
+	}
 	out := ListAssessments200JSONResponse{Body: AssessmentList{Assessments: make([]AssessmentSummary, len(page.Records))}}
 	for i, rec := range page.Records {
 		out.Body.Assessments[i] = summaryToAPI(rec)
 	}
-	if page.NextPageToken != "" {
-		out.Body.NextPageToken = page.NextPageToken
-		link := "<" + nextPageURL(p, page.NextPageToken) + `>; rel="next"`
-		out.Headers.Link = &link
-	}
+	out.Body.NextPageToken = page.NextPageToken
+	out.Headers.Link, out.Headers.Vary = link, "Accept"
 	return out, nil
 }
 

@@ -824,6 +824,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListFormat.
+const (
+	ListFormatCsv  ListFormat = "csv"
+	ListFormatJSON ListFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListFormat enum.
+func (e ListFormat) Valid() bool {
+	switch e {
+	case ListFormatCsv:
+		return true
+	case ListFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for ScoreFormat.
 const (
 	ScoreFormatCsv  ScoreFormat = "csv"
@@ -887,6 +905,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListAssessmentsParamsFormat.
+const (
+	ListAssessmentsParamsFormatCsv  ListAssessmentsParamsFormat = "csv"
+	ListAssessmentsParamsFormatJSON ListAssessmentsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListAssessmentsParamsFormat enum.
+func (e ListAssessmentsParamsFormat) Valid() bool {
+	switch e {
+	case ListAssessmentsParamsFormatCsv:
+		return true
+	case ListAssessmentsParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -1007,6 +1043,42 @@ func (e GetTrendParamsFormat) Valid() bool {
 	case GetTrendParamsFormatSdmx10:
 		return true
 	case GetTrendParamsFormatSvg:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCountriesParamsFormat.
+const (
+	ListCountriesParamsFormatCsv  ListCountriesParamsFormat = "csv"
+	ListCountriesParamsFormatJSON ListCountriesParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCountriesParamsFormat enum.
+func (e ListCountriesParamsFormat) Valid() bool {
+	switch e {
+	case ListCountriesParamsFormatCsv:
+		return true
+	case ListCountriesParamsFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListIndicatorsParamsFormat.
+const (
+	ListIndicatorsParamsFormatCsv  ListIndicatorsParamsFormat = "csv"
+	ListIndicatorsParamsFormatJSON ListIndicatorsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListIndicatorsParamsFormat enum.
+func (e ListIndicatorsParamsFormat) Valid() bool {
+	switch e {
+	case ListIndicatorsParamsFormatCsv:
+		return true
+	case ListIndicatorsParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2784,6 +2856,9 @@ type IfMatch = string
 // IndicatorID defines model for IndicatorId.
 type IndicatorID = string
 
+// ListFormat defines model for ListFormat.
+type ListFormat string
+
 // MinCoverage defines model for MinCoverage.
 type MinCoverage = float64
 
@@ -2881,7 +2956,21 @@ type ListAssessmentsParams struct {
 
 	// PageToken The `next_page_token` of the previous page.
 	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format *ListAssessmentsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// ListAssessmentsParamsFormat defines parameters for ListAssessments.
+type ListAssessmentsParamsFormat string
 
 // DeleteAssessmentParams defines parameters for DeleteAssessment.
 type DeleteAssessmentParams struct {
@@ -3263,7 +3352,21 @@ type GetTrendParamsFormat string
 type ListCountriesParams struct {
 	// Region Only countries in this M49 region, sub-region or intermediate region (three-digit code).
 	Region *string `form:"region,omitempty" json:"region,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format *ListCountriesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// ListCountriesParamsFormat defines parameters for ListCountries.
+type ListCountriesParamsFormat string
 
 // GetCrosswalkParams defines parameters for GetCrosswalk.
 type GetCrosswalkParams struct {
@@ -3297,9 +3400,23 @@ type ListIndicatorsParams struct {
 	// Type Only indicators of this answer type.
 	Type *IndicatorType `form:"type,omitempty" json:"type,omitempty"`
 
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format *ListIndicatorsParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
+
 	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
 	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
+
+// ListIndicatorsParamsFormat defines parameters for ListIndicators.
+type ListIndicatorsParamsFormat string
 
 // GetIndicatorParams defines parameters for GetIndicator.
 type GetIndicatorParams struct {
@@ -6323,6 +6440,30 @@ func NewListAssessmentsRequest(server string, params *ListAssessmentsParams) (*h
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8896,6 +9037,30 @@ func NewListCountriesRequest(server string, params *ListCountriesParams) (*http.
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -9148,6 +9313,30 @@ func NewListIndicatorsRequest(server string, params *ListIndicatorsParams) (*htt
 		if params.Type != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "type", *params.Type, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -11072,7 +11261,9 @@ func (r GetReadinessResponse) ContentType() string {
 
 // ListAssessmentsResponse200Headers the declared response headers of an HTTP 200 response for ListAssessments
 type ListAssessmentsResponse200Headers struct {
-	Link *string
+	ContentDisposition *string
+	Link               *string
+	Vary               *string
 }
 
 // ListAssessmentsResponse401Headers the declared response headers of an HTTP 401 response for ListAssessments
@@ -11094,6 +11285,8 @@ type ListAssessmentsResponse struct {
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationProblemJSON429 *TooManyRequests
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
@@ -11119,6 +11312,11 @@ func (r ListAssessmentsResponse) GetApplicationProblemJSON400() *BadRequest {
 // GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListAssessmentsResponse) GetApplicationProblemJSON401() *Unauthorized {
 	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListAssessmentsResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -15463,6 +15661,12 @@ func (r GetTrendResponse) ContentType() string {
 	return ""
 }
 
+// ListCountriesResponse200Headers the declared response headers of an HTTP 200 response for ListCountries
+type ListCountriesResponse200Headers struct {
+	ContentDisposition *string
+	Vary               *string
+}
+
 // ListCountriesResponse304Headers the declared response headers of an HTTP 304 response for ListCountries
 type ListCountriesResponse304Headers struct {
 	ETag *string
@@ -15487,10 +15691,14 @@ type ListCountriesResponse struct {
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON401 the response for an HTTP 401 `application/problem+json` response
 	ApplicationProblemJSON401 *Unauthorized
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationProblemJSON429 *TooManyRequests
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListCountriesResponse200Headers
 	// Headers304 the parsed response headers for an HTTP 304 response
 	Headers304 *ListCountriesResponse304Headers
 	// Headers401 the parsed response headers for an HTTP 401 response
@@ -15512,6 +15720,11 @@ func (r ListCountriesResponse) GetApplicationProblemJSON400() *BadRequest {
 // GetApplicationProblemJSON401 returns the response for an HTTP 401 `application/problem+json` response
 func (r ListCountriesResponse) GetApplicationProblemJSON401() *Unauthorized {
 	return r.ApplicationProblemJSON401
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListCountriesResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -15952,8 +16165,9 @@ func (r GetFrameworkResponse) ContentType() string {
 
 // ListIndicatorsResponse200Headers the declared response headers of an HTTP 200 response for ListIndicators
 type ListIndicatorsResponse200Headers struct {
-	ContentLanguage string
-	Vary            string
+	ContentDisposition *string
+	ContentLanguage    string
+	Vary               string
 }
 
 // ListIndicatorsResponse304Headers the declared response headers of an HTTP 304 response for ListIndicators
@@ -15982,6 +16196,8 @@ type ListIndicatorsResponse struct {
 	ApplicationProblemJSON401 *Unauthorized
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSON429 the response for an HTTP 429 `application/problem+json` response
 	ApplicationProblemJSON429 *TooManyRequests
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
@@ -16014,6 +16230,11 @@ func (r ListIndicatorsResponse) GetApplicationProblemJSON401() *Unauthorized {
 // GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r ListIndicatorsResponse) GetApplicationProblemJSON404() *NotFound {
 	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r ListIndicatorsResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSON429 returns the response for an HTTP 429 `application/problem+json` response
@@ -19074,6 +19295,13 @@ func ParseListAssessmentsResponse(rsp *http.Response) (*ListAssessmentsResponse,
 		}
 		response.ApplicationProblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -19088,17 +19316,34 @@ func ParseListAssessmentsResponse(rsp *http.Response) (*ListAssessmentsResponse,
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
 	case rsp.StatusCode == 200:
 		var headers ListAssessmentsResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Link"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Link", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
 				return nil, err
 			}
 			headers.Link = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
 		}
 		response.Headers200 = &headers
 	case rsp.StatusCode == 401:
@@ -23467,6 +23712,13 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		}
 		response.ApplicationProblemJSON401 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23481,9 +23733,29 @@ func ParseListCountriesResponse(rsp *http.Response) (*ListCountriesResponse, err
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
+	case rsp.StatusCode == 200:
+		var headers ListCountriesResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
+		}
+		response.Headers200 = &headers
 	case rsp.StatusCode == 304:
 		var headers ListCountriesResponse304Headers
 		if values := rsp.Header.Values("ETag"); len(values) > 0 {
@@ -23979,6 +24251,13 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 		}
 		response.ApplicationProblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 429:
 		var dest TooManyRequests
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -23993,11 +24272,21 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
 	}
 
 	switch {
 	case rsp.StatusCode == 200:
 		var headers ListIndicatorsResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {

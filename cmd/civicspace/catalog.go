@@ -7,7 +7,6 @@ import (
 	"io"
 	"path/filepath"
 	"strings"
-	"text/tabwriter"
 
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/spf13/cobra"
@@ -20,34 +19,58 @@ func newCatalogCmd(a *app) *cobra.Command {
 		Use:   "catalog",
 		Short: "List, show and export the catalog of frameworks, recommendations and indicators",
 	}
-	cmd.AddCommand(&cobra.Command{
+	var listFormat, showFormat string
+	list := &cobra.Command{
 		Use:   "list",
 		Short: "List frameworks with their groups and recommendations, then the indicators",
-		Args:  cobra.NoArgs,
+		Long: `List prints the catalog for people, one item a line wrapped to the
+terminal's width (or $COLUMNS); --format json prints the whole catalog for
+scripts, as "catalog export" does.`,
+		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			cat, err := a.catalog()
 			if err != nil {
 				return err
 			}
-			return writeCatalogTable(a.stdout, cat)
+			switch listFormat {
+			case "text":
+				writeCatalogText(a.stdout, cat, outputWidth(a.stdout))
+				return nil
+			case "json":
+				return writeJSON(a.stdout, cat)
+			}
+			return &exitError{code: exitInvalid, err: fmt.Errorf("unknown --format %q: use text or json", listFormat)}
 		},
-	})
-	cmd.AddCommand(&cobra.Command{
+	}
+	list.Flags().StringVar(&listFormat, "format", "text", "text (for people) or json (for scripts)")
+	show := &cobra.Command{
 		Use:   "show ID",
-		Short: "Show one framework, group, recommendation or indicator as JSON",
-		Args:  cobra.ExactArgs(1),
+		Short: "Show one framework, group, recommendation or indicator",
+		Long: `Show prints one catalog item for people: its title, source and text, and
+what it links to (a recommendation's indicators, an indicator's scale and
+recommendations), wrapped to the terminal's width; --format json prints it
+as JSON for scripts.`,
+		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			cat, err := a.catalog()
 			if err != nil {
 				return err
 			}
-			item, err := catalogItem(cat, args[0])
-			if err != nil {
-				return err
+			switch showFormat {
+			case "text":
+				return writeItemText(a.stdout, cat, args[0], outputWidth(a.stdout))
+			case "json":
+				item, err := catalogItem(cat, args[0])
+				if err != nil {
+					return err
+				}
+				return writeJSON(a.stdout, item)
 			}
-			return writeJSON(a.stdout, item)
+			return &exitError{code: exitInvalid, err: fmt.Errorf("unknown --format %q: use text or json", showFormat)}
 		},
-	})
+	}
+	show.Flags().StringVar(&showFormat, "format", "text", "text (for people) or json (for scripts)")
+	cmd.AddCommand(list, show)
 	var format string
 	export := &cobra.Command{
 		Use:   "export",
@@ -103,37 +126,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-func writeCatalogTable(w io.Writer, cat *civicspace.Catalog) error {
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintf(tw, "Catalog %s (%s)\n\n", cat.Version(), cat.Digest())
-	fmt.Fprintln(tw, "ID\tNUMBER\tADDRESSEES\tINDICATORS\tTITLE")
-	for _, f := range cat.Frameworks() {
-		fmt.Fprintf(tw, "%s\t\t\t\t%s\n", f.ID, f.Title)
-		var walk func(groups []*civicspace.Group, depth int)
-		walk = func(groups []*civicspace.Group, depth int) {
-			indent := strings.Repeat("  ", depth)
-			for _, g := range groups {
-				fmt.Fprintf(tw, "%s%s\t%s\t\t\t%s\n", indent, g.ID, g.Number, g.Title)
-				for _, r := range g.Recommendations {
-					roles := make([]string, len(r.Addressees))
-					for i, x := range r.Addressees {
-						roles[i] = string(x)
-					}
-					fmt.Fprintf(tw, "%s  %s\t%s\t%s\t%d\t%s\n", indent, r.ID, r.Number, strings.Join(roles, ","), len(cat.IndicatorsFor(r.ID)), r.Title)
-				}
-				walk(g.Groups, depth+1)
-			}
-		}
-		walk(f.Groups, 1)
-	}
-	fmt.Fprintln(tw)
-	fmt.Fprintln(tw, "INDICATOR\tTYPE\tDIRECTION\tWEIGHT\tQUESTION")
-	for _, ind := range cat.Indicators() {
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", ind.ID, ind.Type, ind.Direction, civicspace.FormatNumber(ind.Weight), ind.Question)
-	}
-	return tw.Flush()
 }
 
 // writeCatalogCSV writes one row per recommendation-indicator link.

@@ -55,7 +55,7 @@ func TestCatalogExportCSVHasOneRowPerLink(t *testing.T) {
 }
 
 func TestCatalogShowAndList(t *testing.T) {
-	code, out, _ := runCLI(t, "", "catalog", "show", "cndsi.r15")
+	code, out, _ := runCLI(t, "", "catalog", "show", "cndsi.r15", "--format", "json")
 	require.Equal(t, 0, code)
 	var rec struct {
 		ID         string   `json:"id"`
@@ -71,14 +71,52 @@ func TestCatalogShowAndList(t *testing.T) {
 	require.Equal(t, 1, code)
 	require.Contains(t, stderr, `no framework, group, recommendation or indicator "nope"`)
 
+	// For people: the item, its text and its indicators, wrapped.
+	t.Setenv("COLUMNS", "72")
+	code, out, _ = runCLI(t, "", "catalog", "show", "cndsi.r15")
+	require.Equal(t, 0, code)
+	require.True(t, strings.HasPrefix(out, "Recommendation cndsi.r15: "), out)
+	require.Contains(t, out, "Measured by:")
+	for _, ind := range rec.Indicators {
+		require.Contains(t, out, "  "+ind+"  ")
+	}
+	requireWrapped(t, out, 72)
+	code, out, _ = runCLI(t, "", "catalog", "show", "foreign-agent-law")
+	require.Equal(t, 0, code)
+	require.Contains(t, out, "Indicator foreign-agent-law: ")
+	require.Contains(t, out, "Measures:")
+	requireWrapped(t, out, 72)
+
 	code, out, _ = runCLI(t, "", "catalog", "list")
 	require.Equal(t, 0, code)
 	require.Contains(t, out, "cndsi.r20")
 	require.Contains(t, out, "foreign-agent-law")
+	requireWrapped(t, out, 72)
+	code, out, _ = runCLI(t, "", "catalog", "list", "--format", "json")
+	require.Equal(t, 0, code)
+	var whole struct {
+		Frameworks []json.RawMessage `json:"frameworks"`
+	}
+	require.NoError(t, json.Unmarshal([]byte(out), &whole))
+	require.NotEmpty(t, whole.Frameworks)
+	code, _, stderr = runCLI(t, "", "catalog", "show", "cndsi.r15", "--format", "svg")
+	require.Equal(t, exitInvalid, code)
+	require.Contains(t, stderr, "use text or json")
 
 	code, _, stderr = runCLI(t, "", "catalog", "export", "--format", "xml")
 	require.Equal(t, exitInvalid, code)
 	require.Contains(t, stderr, "unknown --format")
+}
+
+// requireWrapped checks that no line is wider than width, unless it is a
+// single word an indent cannot break.
+func requireWrapped(t *testing.T, out string, width int) {
+	t.Helper()
+	for _, line := range strings.Split(strings.TrimRight(out, "\n"), "\n") {
+		if n := len([]rune(line)); n > width {
+			require.LessOrEqual(t, len(strings.Fields(line)), 2, "line of %d runes: %q", n, line)
+		}
+	}
 }
 
 func TestCatalogFlagExtendsTheCatalog(t *testing.T) {
