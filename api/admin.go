@@ -2,22 +2,14 @@ package api
 
 import (
 	"context"
-	"slices"
-	"sync"
+	"encoding/json"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
 )
 
 // The admin operations: API keys, policy packs, the audit trail and
-// rescoring under a pack. operationRules restricts them to admin keys.
-
-func (s *Server) keyStore() (civicspace.KeyStore, error) {
-	if s.auth.keys == nil {
-		return nil, civicspace.Errorf(civicspace.EINTERNAL, "this server's store keeps no API keys")
-	}
-	return s.auth.keys, nil
-}
+// rescoring under a pack. The Service allows them to admin keys only.
 
 func keyToAPI(k *civicspace.APIKey) APIKey {
 	out := APIKey{
@@ -40,10 +32,6 @@ func keyToAPI(k *civicspace.APIKey) APIKey {
 
 // CreateKey makes a key; its secret is in this response only.
 func (s *Server) CreateKey(ctx context.Context, req CreateKeyRequestObject) (CreateKeyResponseObject, error) {
-	keys, err := s.keyStore()
-	if err != nil {
-		return nil, err
-	}
 	spec := civicspace.KeySpec{Name: req.Body.Name, Role: civicspace.KeyRole(req.Body.Role), Subjects: req.Body.Subjects, Organisation: req.Body.Organisation}
 	if req.Body.ExpiresIn != "" {
 		d, err := time.ParseDuration(req.Body.ExpiresIn)
@@ -53,11 +41,8 @@ func (s *Server) CreateKey(ctx context.Context, req CreateKeyRequestObject) (Cre
 		}
 		spec.TTL = d
 	}
-	secret, k, err := civicspace.NewAPIKey(spec, actor(ctx), s.auth.now())
+	secret, k, err := s.svc.CreateKey(ctx, spec)
 	if err != nil {
-		return nil, err
-	}
-	if err := keys.CreateKey(ctx, k); err != nil {
 		return nil, err
 	}
 	return CreateKey201JSONResponse{Key: keyToAPI(k), Secret: secret}, nil
@@ -65,11 +50,7 @@ func (s *Server) CreateKey(ctx context.Context, req CreateKeyRequestObject) (Cre
 
 // ListKeys lists every key, without secrets (none is stored).
 func (s *Server) ListKeys(ctx context.Context, _ ListKeysRequestObject) (ListKeysResponseObject, error) {
-	keys, err := s.keyStore()
-	if err != nil {
-		return nil, err
-	}
-	all, err := keys.Keys(ctx)
+	all, err := s.svc.Keys(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -82,11 +63,7 @@ func (s *Server) ListKeys(ctx context.Context, _ ListKeysRequestObject) (ListKey
 
 // RevokeKey revokes a key.
 func (s *Server) RevokeKey(ctx context.Context, req RevokeKeyRequestObject) (RevokeKeyResponseObject, error) {
-	keys, err := s.keyStore()
-	if err != nil {
-		return nil, err
-	}
-	k, err := keys.RevokeKey(ctx, req.KeyID, s.auth.now())
+	k, err := s.svc.RevokeKey(ctx, req.KeyID)
 	if err != nil {
 		return nil, err
 	}
@@ -95,11 +72,8 @@ func (s *Server) RevokeKey(ctx context.Context, req RevokeKeyRequestObject) (Rev
 
 // ListAudit reads the audit trail, newest first.
 func (s *Server) ListAudit(ctx context.Context, req ListAuditRequestObject) (ListAuditResponseObject, error) {
-	if s.auth.audit == nil {
-		return nil, civicspace.Errorf(civicspace.EINTERNAL, "this server's store keeps no audit trail")
-	}
 	p := req.Params
-	page, err := s.auth.audit.Audit(ctx, civicspace.AuditFilter{
+	page, err := s.svc.Audit(ctx, civicspace.AuditFilter{
 		Actor: p.Actor, Action: p.Action, Target: p.Target, Since: p.Since, Until: p.Until,
 		PageSize: civicspace.ClampPageSize(p.PageSize), PageToken: p.PageToken,
 	})
@@ -110,22 +84,15 @@ func (s *Server) ListAudit(ctx context.Context, req ListAuditRequestObject) (Lis
 	for i, e := range page.Entries {
 		out.Entries[i] = AuditEntry{ID: e.ID, At: e.At, Actor: e.Actor, Action: e.Action, Target: e.Target}
 		if len(e.Details) > 0 {
-			// Details are a JSON object (written by recordAudit and the
-			// CLI); anything else is left out rather than failing the page.
+			// Details are a JSON object (written by the Service); anything
+			// else is left out rather than failing the page.
 			var d map[string]any
-			if err := jsonUnmarshal(e.Details, &d); err == nil {
+			if err := json.Unmarshal(e.Details, &d); err == nil {
 				out.Entries[i].Details = d
 			}
 		}
 	}
 	return out, nil
-}
-
-func (s *Server) packStore() (civicspace.PolicyPackStore, civicspace.PackCompiler, error) {
-	if s.auth.packs == nil || s.auth.compiler == nil {
-		return nil, nil, civicspace.Errorf(civicspace.EINTERNAL, "this server takes no policy packs")
-	}
-	return s.auth.packs, s.auth.compiler, nil
 }
 
 func packToAPI(p *civicspace.PolicyPack) PolicyPack {
@@ -135,17 +102,10 @@ func packToAPI(p *civicspace.PolicyPack) PolicyPack {
 // UploadPolicyPack compiles a pack under the restricted capabilities, runs
 // its tests and stores it.
 func (s *Server) UploadPolicyPack(ctx context.Context, req UploadPolicyPackRequestObject) (UploadPolicyPackResponseObject, error) {
-	packs, compiler, err := s.packStore()
-	if err != nil {
-		return nil, err
-	}
-	p := &civicspace.PolicyPack{Name: req.Body.Name, Version: req.Body.Version, Files: req.Body.Files, UploadedBy: actor(ctx)}
-	_, passed, err := compiler.CompilePack(ctx, p)
+	p := &civicspace.PolicyPack{Name: req.Body.Name, Version: req.Body.Version, Files: req.Body.Files}
+	passed, err := s.svc.UploadPolicyPack(ctx, p)
 	if err != nil {
 		return nil, asUnprocessable(err)
-	}
-	if err := packs.PutPolicyPack(ctx, p); err != nil {
-		return nil, err
 	}
 	out := packToAPI(p)
 	out.Files, out.TestsPassed = nil, passed
@@ -164,11 +124,7 @@ func asUnprocessable(err error) error {
 
 // ListPolicyPacks lists the packs without their files.
 func (s *Server) ListPolicyPacks(ctx context.Context, _ ListPolicyPacksRequestObject) (ListPolicyPacksResponseObject, error) {
-	packs, _, err := s.packStore()
-	if err != nil {
-		return nil, err
-	}
-	all, err := packs.PolicyPacks(ctx)
+	all, err := s.svc.PolicyPacks(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -181,11 +137,7 @@ func (s *Server) ListPolicyPacks(ctx context.Context, _ ListPolicyPacksRequestOb
 
 // GetPolicyPack answers one pack with its files.
 func (s *Server) GetPolicyPack(ctx context.Context, req GetPolicyPackRequestObject) (GetPolicyPackResponseObject, error) {
-	packs, _, err := s.packStore()
-	if err != nil {
-		return nil, err
-	}
-	p, err := packs.PolicyPack(ctx, req.Name, req.Version)
+	p, err := s.svc.PolicyPack(ctx, req.Name, req.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -195,86 +147,9 @@ func (s *Server) GetPolicyPack(ctx context.Context, req GetPolicyPackRequestObje
 // RescoreAssessment scores the current revision under a stored pack,
 // keeping the scores stored before.
 func (s *Server) RescoreAssessment(ctx context.Context, req RescoreAssessmentRequestObject) (RescoreAssessmentResponseObject, error) {
-	packs, compiler, err := s.packStore()
-	if err != nil {
-		return nil, err
-	}
-	name, version := civicspace.ParsePackRef(req.Params.Pack)
-	p, err := packs.PolicyPack(ctx, name, version)
-	if err != nil {
-		return nil, err
-	}
-	scorer, err := s.auth.packScorers.get(ctx, compiler, p)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.svc.ScoreWith(ctx, req.ID, scorer)
+	sc, err := s.svc.RescoreAssessment(ctx, req.ID, req.Params.Pack)
 	if err != nil {
 		return nil, err
 	}
 	return RescoreAssessment200JSONResponse(storedScoreToAPI(sc)), nil
-}
-
-// packScore answers the score stored for a revision under a pack (the
-// original, under the server's policy, is GetAssessmentScore without one).
-func (s *Server) packScore(ctx context.Context, id string, version int, ref string) (GetAssessmentScoreResponseObject, error) {
-	packs, _, err := s.packStore()
-	if err != nil {
-		return nil, err
-	}
-	name, v := civicspace.ParsePackRef(ref)
-	p, err := packs.PolicyPack(ctx, name, v)
-	if err != nil {
-		return nil, err
-	}
-	sc, err := s.svc.StoredScoreUnder(ctx, id, version, p.Digest)
-	if err != nil {
-		return nil, err
-	}
-	return storedScoreResponse(storedScoreToAPI(sc)), nil
-}
-
-// maxPackScorers bounds the compiled packs kept for rescoring: each holds
-// its compiled policy and its answer caches.
-const maxPackScorers = 4
-
-// packScorers keeps the scorers of the packs used last, by name@version
-// and digest: a pack is never changed once uploaded, and compiling it
-// again, its tests included, costs more than the rescoring it serves.
-type packScorers struct {
-	mu      sync.Mutex
-	scorers map[string]civicspace.Scorer
-	order   []string // least recently used first
-}
-
-func (c *packScorers) get(ctx context.Context, compiler civicspace.PackCompiler, p *civicspace.PolicyPack) (civicspace.Scorer, error) {
-	key := p.Ref() + " " + p.Digest
-	c.mu.Lock()
-	scorer, ok := c.scorers[key]
-	if ok {
-		c.order = append(slices.DeleteFunc(c.order, func(k string) bool { return k == key }), key)
-	}
-	c.mu.Unlock()
-	if ok {
-		return scorer, nil
-	}
-	// Compiled outside the lock: other packs need not wait for this one.
-	scorer, _, err := compiler.CompilePack(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if c.scorers == nil {
-		c.scorers = map[string]civicspace.Scorer{}
-	}
-	if _, ok := c.scorers[key]; !ok {
-		if len(c.order) >= maxPackScorers {
-			delete(c.scorers, c.order[0])
-			c.order = c.order[1:]
-		}
-		c.scorers[key] = scorer
-		c.order = append(c.order, key)
-	}
-	return scorer, nil
 }

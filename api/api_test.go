@@ -323,7 +323,7 @@ func TestErrorPaths(t *testing.T) {
 	}{
 		{name: "unknown route", method: "GET", path: "/v1/nothing", status: 404, code: civicspace.ENOTFOUND},
 		{name: "unknown route under docs", method: "GET", path: "/docs/", status: 404, code: civicspace.ENOTFOUND},
-		{name: "method not allowed", method: "DELETE", path: "/v1/catalog", status: 405, code: civicspace.ENOTFOUND},
+		{name: "method not allowed", method: "DELETE", path: "/v1/catalog", status: 405, code: "method_not_allowed"},
 		{name: "unknown framework", method: "GET", path: "/v1/frameworks/nope", status: 404, code: civicspace.ENOTFOUND},
 		{name: "unknown recommendation", method: "GET", path: "/v1/recommendations/nope", status: 404, code: civicspace.ENOTFOUND},
 		{name: "unknown indicator", method: "GET", path: "/v1/indicators/nope", status: 404, code: civicspace.ENOTFOUND},
@@ -368,7 +368,7 @@ func TestErrorPaths(t *testing.T) {
 }
 
 // panicStore panics when listing, as a bug would.
-type panicStore struct{ civicspace.AssessmentStore }
+type panicStore struct{ civicspace.Store }
 
 func (panicStore) ListAssessments(context.Context, civicspace.AssessmentFilter) (*civicspace.AssessmentPage, error) {
 	panic("the store is broken: secret-detail-42")
@@ -377,7 +377,7 @@ func (panicStore) ListAssessments(context.Context, civicspace.AssessmentFilter) 
 // TestPanic checks a panicking handler gives a generic 500 problem, without
 // the panic's detail or a stack trace, logged with the request ID.
 func TestPanic(t *testing.T) {
-	e := newEnv(t, stores["sqlite"], withStore(func(s civicspace.AssessmentStore) civicspace.AssessmentStore { return panicStore{s} }))
+	e := newEnv(t, stores["sqlite"], withStore(func(s civicspace.Store) civicspace.Store { return panicStore{s} }))
 	res := e.do("GET", "/v1/assessments", nil, header{"X-Request-Id", "req-panic-1"})
 	p := res.problem(t, http.StatusInternalServerError, civicspace.EINTERNAL)
 	require.Equal(t, "req-panic-1", p.RequestID)
@@ -430,7 +430,7 @@ func TestAccessLog(t *testing.T) {
 }
 
 // failingPing is a store that cannot be reached.
-type failingPing struct{ civicspace.AssessmentStore }
+type failingPing struct{ civicspace.Store }
 
 func (failingPing) Ping(context.Context) error { return fmt.Errorf("connection refused") }
 
@@ -477,7 +477,7 @@ func TestOperations(t *testing.T) {
 	require.NotContains(t, body, "NOR")
 
 	// Not ready when the store does not answer.
-	e2 := newEnv(t, stores["sqlite"], withStore(func(s civicspace.AssessmentStore) civicspace.AssessmentStore { return failingPing{s} }))
+	e2 := newEnv(t, stores["sqlite"], withStore(func(s civicspace.Store) civicspace.Store { return failingPing{s} }))
 	p := e2.do("GET", "/readyz", nil).problem(t, http.StatusServiceUnavailable, civicspace.EINTERNAL)
 	require.Equal(t, "not ready: store", p.Detail)
 	require.NotContains(t, p.Detail, "refused", "the cause is logged, not shown")

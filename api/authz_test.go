@@ -107,10 +107,10 @@ func TestRoleMatrix(t *testing.T) {
 				want := strings.Fields(row)
 				for i, caller := range matrixCallers {
 					t.Run(op.OperationID+"/"+caller, func(t *testing.T) {
-						rec, _, err := e.svc.CreateAssessment(context.Background(), a, "setup")
+						rec, _, err := e.svc.CreateAssessment(asAdmin(context.Background()), a)
 						require.NoError(t, err)
 						if strings.HasPrefix(path, "/v1/commitments/{id}") {
-							v, err := e.svc.CreateCommitment(context.Background(), commitment, "setup")
+							v, err := e.svc.CreateCommitment(asAdmin(context.Background()), commitment)
 							require.NoError(t, err)
 							rec.ID = v.Record.ID
 						}

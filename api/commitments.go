@@ -14,11 +14,9 @@ import (
 	"github.com/civicspace/civicspace/civicspace/report"
 )
 
-// The commitment operations. Who may call each is in operationRules
-// (authz.go); which commitment a caller may see or change is decided here
-// by the record-level rules of package civicspace (AuthorizeCommitmentRead,
-// AuthorizeCommitmentWrite, AuthorizeProgressReport), as the assessment
-// rules are by authorizeObject.
+// The commitment operations: each decodes, calls one use case of the
+// Service (which decides who may see or change which commitment) and maps
+// the answer.
 //
 // The generated types and the domain types of commitments describe the
 // same JSON documents, so they are mapped through their JSON form (one
@@ -54,34 +52,13 @@ func commitmentViewToAPI(v *civicspace.CommitmentView) (CommitmentRecord, error)
 
 func commitmentLocation(id string) string { return "/v1/commitments/" + url.PathEscape(id) }
 
-// commitmentView returns commitment id as p may see it: all of it to its
-// owners, its published revision to everyone else (ENOTFOUND without one).
-func (s *Server) commitmentView(ctx context.Context, id string) (*civicspace.CommitmentView, error) {
-	p := civicspace.PrincipalFromContext(ctx)
-	rec, err := s.svc.CommitmentRecord(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	full, err := civicspace.AuthorizeCommitmentRead(p, rec)
-	if err != nil {
-		return nil, err
-	}
-	if full {
-		return s.svc.Commitment(ctx, id)
-	}
-	return s.svc.PublishedCommitment(ctx, id)
-}
-
 // CreateCommitment stores a new draft commitment.
 func (s *Server) CreateCommitment(ctx context.Context, req CreateCommitmentRequestObject) (CreateCommitmentResponseObject, error) {
 	c, err := commitmentFromAPI(req.Body)
 	if err != nil {
 		return nil, err
 	}
-	if err := civicspace.AuthorizeCommitmentWrite(civicspace.PrincipalFromContext(ctx), civicspace.ActionCreate, nil, c); err != nil {
-		return nil, err
-	}
-	v, err := s.svc.CreateCommitment(ctx, c, actor(ctx))
+	v, err := s.svc.CreateCommitment(ctx, c)
 	if err != nil {
 		return nil, err
 	}
@@ -95,30 +72,20 @@ func (s *Server) CreateCommitment(ctx context.Context, req CreateCommitmentReque
 
 // ListCommitments answers one page of the commitments the caller may see.
 func (s *Server) ListCommitments(ctx context.Context, req ListCommitmentsRequestObject) (ListCommitmentsResponseObject, error) {
-	p := civicspace.PrincipalFromContext(ctx)
 	params := req.Params
-	page, err := s.svc.ListCommitments(ctx, civicspace.CommitmentListScope(p, civicspace.CommitmentFilter{
+	page, err := s.svc.ListCommitments(ctx, civicspace.CommitmentFilter{
 		Country:    params.Country,
 		Workstream: params.Workstream,
 		FollowUp:   params.FollowUp,
 		Status:     civicspace.AssessmentStatus(params.Status),
 		PageSize:   civicspace.ClampPageSize(params.PageSize),
 		PageToken:  params.PageToken,
-	}))
+	})
 	if err != nil {
 		return nil, err
 	}
 	out := ListCommitments200JSONResponse{Body: CommitmentList{Commitments: make([]CommitmentListItem, 0, len(page.Records))}}
 	for _, rec := range page.Records {
-		full, err := civicspace.AuthorizeCommitmentRead(p, rec)
-		if err != nil {
-			continue
-		}
-		if !full {
-			if rec, err = s.svc.PublishedCommitmentRecord(ctx, rec); err != nil {
-				return nil, err
-			}
-		}
 		out.Body.Commitments = append(out.Body.Commitments, commitmentListItem(rec))
 	}
 	if page.NextPageToken != "" {
@@ -160,7 +127,7 @@ func commitmentListItem(rec *civicspace.CommitmentRecord) CommitmentListItem {
 // GetCommitment answers a commitment with its problems, warnings and
 // progress.
 func (s *Server) GetCommitment(ctx context.Context, req GetCommitmentRequestObject) (GetCommitmentResponseObject, error) {
-	v, err := s.commitmentView(ctx, req.ID)
+	v, err := s.svc.Commitment(ctx, req.ID)
 	if err != nil {
 		return nil, err
 	}
@@ -171,31 +138,17 @@ func (s *Server) GetCommitment(ctx context.Context, req GetCommitmentRequestObje
 	return GetCommitment200JSONResponse{Body: body, Headers: GetCommitment200ResponseHeaders{ETag: etag(v.Record.ID, v.Record.Version)}}, nil
 }
 
-// authorizeCommitmentWrite reads commitment id and checks p may take
-// action on it (with content, for an update).
-func (s *Server) authorizeCommitmentWrite(ctx context.Context, id string, action civicspace.Action, content *civicspace.Commitment) error {
-	p := civicspace.PrincipalFromContext(ctx)
-	rec, err := s.svc.CommitmentRecord(ctx, id)
-	if err != nil {
-		return err
-	}
-	return civicspace.AuthorizeCommitmentWrite(p, action, rec, content)
-}
-
 // UpdateCommitment replaces a draft commitment's content.
 func (s *Server) UpdateCommitment(ctx context.Context, req UpdateCommitmentRequestObject) (UpdateCommitmentResponseObject, error) {
 	c, err := commitmentFromAPI(req.Body)
 	if err != nil {
 		return nil, err
 	}
-	if err := s.authorizeCommitmentWrite(ctx, req.ID, civicspace.ActionUpdate, c); err != nil {
-		return nil, err
-	}
 	version, err := s.commitmentIfMatch(ctx, req.ID, req.Params.IfMatch)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.svc.UpdateCommitment(ctx, req.ID, version, c, actor(ctx), "")
+	v, err := s.svc.UpdateCommitment(ctx, req.ID, version, c, "")
 	if err != nil {
 		return nil, err
 	}
@@ -210,9 +163,6 @@ func (s *Server) UpdateCommitment(ctx context.Context, req UpdateCommitmentReque
 // operations.
 func (s *Server) transitionCommitment(ctx context.Context, id, ifMatch string, body *TransitionRequest, action civicspace.Action) (CommitmentTransitionedJSONResponse, error) {
 	var out CommitmentTransitionedJSONResponse
-	if err := s.authorizeCommitmentWrite(ctx, id, action, nil); err != nil {
-		return out, err
-	}
 	version, err := s.commitmentIfMatch(ctx, id, ifMatch)
 	if err != nil {
 		return out, err
@@ -221,7 +171,7 @@ func (s *Server) transitionCommitment(ctx context.Context, id, ifMatch string, b
 	if body != nil {
 		note = body.Note
 	}
-	v, err := s.svc.TransitionCommitment(ctx, id, version, action, actor(ctx), note)
+	v, err := s.svc.TransitionCommitment(ctx, id, version, action, note)
 	if err != nil {
 		return out, err
 	}
@@ -271,23 +221,12 @@ func (s *Server) ReopenCommitment(ctx context.Context, req ReopenCommitmentReque
 // ListCommitmentRevisions answers a commitment's revisions: all of them to
 // its owners, the published ones to everyone else.
 func (s *Server) ListCommitmentRevisions(ctx context.Context, req ListCommitmentRevisionsRequestObject) (ListCommitmentRevisionsResponseObject, error) {
-	p := civicspace.PrincipalFromContext(ctx)
-	rec, err := s.svc.CommitmentRecord(ctx, req.ID)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := civicspace.AuthorizeCommitmentRead(p, rec); err != nil {
-		return nil, err
-	}
 	revs, err := s.svc.CommitmentRevisions(ctx, req.ID)
 	if err != nil {
 		return nil, err
 	}
 	out := ListCommitmentRevisions200JSONResponse{Revisions: []CommitmentRevisionSummary{}}
 	for _, rev := range revs {
-		if !civicspace.CanReadCommitmentRevision(p, rec, rev) {
-			continue
-		}
 		out.Revisions = append(out.Revisions, CommitmentRevisionSummary{
 			CommitmentID: rev.CommitmentID, Version: rev.Version, Status: CommitmentStatus(rev.Status),
 			Action: CommitmentRevisionSummaryAction(rev.Action), Actor: rev.Actor, At: rev.At, Note: rev.Note,
@@ -303,14 +242,7 @@ func (s *Server) CreateProgressReport(ctx context.Context, req CreateProgressRep
 	if err != nil {
 		return nil, err
 	}
-	rec, err := s.svc.CommitmentRecord(ctx, req.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := civicspace.AuthorizeProgressReport(civicspace.PrincipalFromContext(ctx), rec, &r); err != nil {
-		return nil, err
-	}
-	stored, progress, err := s.svc.AddProgressReport(ctx, req.ID, &r, actor(ctx))
+	stored, progress, err := s.svc.AddProgressReport(ctx, req.ID, &r)
 	if err != nil {
 		return nil, err
 	}
@@ -319,13 +251,6 @@ func (s *Server) CreateProgressReport(ctx context.Context, req CreateProgressRep
 
 // ListProgressReports answers a commitment's reports and its progress.
 func (s *Server) ListProgressReports(ctx context.Context, req ListProgressReportsRequestObject) (ListProgressReportsResponseObject, error) {
-	rec, err := s.svc.CommitmentRecord(ctx, req.ID)
-	if err != nil {
-		return nil, err
-	}
-	if _, err := civicspace.AuthorizeCommitmentRead(civicspace.PrincipalFromContext(ctx), rec); err != nil {
-		return nil, err
-	}
 	reports, progress, err := s.svc.ProgressReports(ctx, req.ID)
 	if err != nil {
 		return nil, err
@@ -429,10 +354,10 @@ func (s *Server) GetFollowUpCommitmentSummary(ctx context.Context, req GetFollow
 // on, from the If-Match header, with the rules of ifMatchVersion.
 func (s *Server) commitmentIfMatch(ctx context.Context, id, header string) (int, error) {
 	return ifMatchVersion(ctx, "commitment", id, header, func(ctx context.Context) (int, error) {
-		rec, err := s.svc.CommitmentRecord(ctx, id)
+		v, err := s.svc.Commitment(ctx, id)
 		if err != nil {
 			return 0, err
 		}
-		return rec.Version, nil
+		return v.Record.Version, nil
 	})
 }

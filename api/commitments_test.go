@@ -369,3 +369,39 @@ func TestCommitmentSchemasMatchDomainTypes(t *testing.T) {
 	}
 	require.True(t, strings.HasPrefix(spec.Components.Schemas["Commitment"].Value.Description, "A state's pledge"))
 }
+
+// TestCommitmentListUnderCorrection checks that a correction being drafted
+// does not show through the public's status filter: the public lists the
+// publication under ?status=published and nothing under ?status=draft;
+// the commitment's owners list the draft it is.
+func TestCommitmentListUnderCorrection(t *testing.T) {
+	for name, open := range stores {
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t, open, withClock(commitmentDay))
+			res := e.do("POST", "/v1/commitments", visaCommitment("NOR"))
+			require.Equal(t, http.StatusCreated, res.StatusCode, "%s", res.body)
+			var rec api.CommitmentRecord
+			res.decode(t, &rec)
+			for _, action := range []string{"publish", "correct"} {
+				res = e.do("POST", "/v1/commitments/"+rec.ID+"/"+action, nil, ifMatch(res.Header.Get("ETag")))
+				require.Equal(t, http.StatusOK, res.StatusCode, "%s: %s", action, res.body)
+			}
+			list := func(query string, headers ...header) []api.CommitmentListItem {
+				res := e.do("GET", "/v1/commitments?"+query, nil, headers...)
+				require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+				var page api.CommitmentList
+				res.decode(t, &page)
+				return page.Commitments
+			}
+			require.Empty(t, list("status=draft", bearer("")), "the public does not see the correction")
+			pub := list("status=published", bearer(""))
+			require.Len(t, pub, 1, "the public sees the publication")
+			require.Equal(t, api.CommitmentStatusPublished, pub[0].Status)
+			require.Equal(t, 2, pub[0].Version)
+			own := list("status=draft")
+			require.Len(t, own, 1, "the admin sees the draft")
+			require.Equal(t, 3, own[0].Version)
+			require.Empty(t, list("status=published"))
+		})
+	}
+}

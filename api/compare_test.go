@@ -85,12 +85,12 @@ func plainIndicators(t *testing.T, cat *civicspace.Catalog, n int) []string {
 // (scored when written, as the API does).
 func publishVia(t *testing.T, e *env, a *civicspace.Assessment) *civicspace.Record {
 	t.Helper()
-	ctx := context.Background()
-	rec, problems, err := e.svc.CreateAssessment(ctx, a, "setup")
+	ctx := asAdmin(context.Background())
+	rec, problems, err := e.svc.CreateAssessment(ctx, a)
 	require.NoError(t, err)
 	require.Empty(t, problems)
 	for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
-		rec, err = e.svc.Transition(ctx, rec.ID, rec.Version, action, "setup", "")
+		rec, _, err = e.svc.Transition(ctx, rec.ID, rec.Version, action, "")
 		require.NoError(t, err)
 	}
 	return rec
@@ -165,10 +165,10 @@ func checkSVGBody(t *testing.T, res *response, title string) {
 func TestComparisons(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open storeOpener) {
 		e := newEnv(t, open)
-		ctx := context.Background()
+		ctx := asAdmin(context.Background())
 		cat, countries, digest := e.svc.Catalog, e.svc.Countries, e.scorer.PolicyDigest()
 		norSelf, changed := comparisonData(t, e)
-		draft, _, err := e.svc.CreateAssessment(ctx, fullAssessment(cat, "SWE"), "setup")
+		draft, _, err := e.svc.CreateAssessment(ctx, fullAssessment(cat, "SWE"))
 		require.NoError(t, err)
 		calls := e.scorer.calls.Load()
 

@@ -17,6 +17,10 @@ import (
 	"github.com/civicspace/civicspace/civicspace"
 )
 
+// codeMethodNotAllowed is the problem code of a 405: the path exists, the
+// method does not.
+const codeMethodNotAllowed = "method_not_allowed"
+
 // checkedHeaders are the request headers whose values the server reads
 // (or a store may keep): they must be valid UTF-8. Go's server already
 // refuses NUL in any header value.

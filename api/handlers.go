@@ -196,7 +196,7 @@ func (s *Server) CreateAssessment(ctx context.Context, req CreateAssessmentReque
 	if err != nil {
 		return nil, err
 	}
-	rec, problems, err := s.svc.CreateAssessment(ctx, a, actor(ctx))
+	rec, problems, err := s.svc.CreateAssessment(ctx, a)
 	if err != nil {
 		return nil, err
 	}
@@ -272,7 +272,7 @@ func (s *Server) UpdateAssessment(ctx context.Context, req UpdateAssessmentReque
 	if err != nil {
 		return nil, err
 	}
-	rec, problems, err := s.svc.UpdateAssessment(ctx, req.ID, version, a, actor(ctx), "")
+	rec, problems, err := s.svc.UpdateAssessment(ctx, req.ID, version, a, "")
 	if err != nil {
 		return nil, err
 	}
@@ -285,7 +285,7 @@ func (s *Server) DeleteAssessment(ctx context.Context, req DeleteAssessmentReque
 	if err != nil {
 		return nil, err
 	}
-	if err := s.svc.DeleteAssessment(ctx, req.ID, version, actor(ctx)); err != nil {
+	if err := s.svc.DeleteAssessment(ctx, req.ID, version); err != nil {
 		return nil, err
 	}
 	return DeleteAssessment204Response{}, nil
@@ -301,11 +301,11 @@ func (s *Server) transition(ctx context.Context, id string, ifMatch string, body
 	if body != nil {
 		note = body.Note
 	}
-	rec, err := s.svc.Transition(ctx, id, version, action, actor(ctx), note)
+	rec, problems, err := s.svc.Transition(ctx, id, version, action, note)
 	if err != nil {
 		return TransitionedJSONResponse{}, err
 	}
-	return TransitionedJSONResponse{Body: recordToAPI(rec, s.svc.Validate(&rec.Assessment)), Headers: TransitionedResponseHeaders{ETag: etag(rec.ID, rec.Version)}}, nil
+	return TransitionedJSONResponse{Body: recordToAPI(rec, problems), Headers: TransitionedResponseHeaders{ETag: etag(rec.ID, rec.Version)}}, nil
 }
 
 // SubmitAssessment submits a draft.
@@ -397,10 +397,15 @@ func (s *Server) GetAssessmentProblems(ctx context.Context, req GetAssessmentPro
 
 // GetAssessmentScore answers a revision's stored score; it never scores.
 func (s *Server) GetAssessmentScore(ctx context.Context, req GetAssessmentScoreRequestObject) (GetAssessmentScoreResponseObject, error) {
+	var (
+		sc  *civicspace.StoredScore
+		err error
+	)
 	if req.Params.Pack != "" {
-		return s.packScore(ctx, req.ID, req.Params.Version, req.Params.Pack)
+		sc, err = s.svc.PackScore(ctx, req.ID, req.Params.Version, req.Params.Pack)
+	} else {
+		sc, err = s.svc.StoredScore(ctx, req.ID, req.Params.Version)
 	}
-	sc, err := s.svc.StoredScore(ctx, req.ID, req.Params.Version)
 	if err != nil {
 		return nil, err
 	}
@@ -456,7 +461,10 @@ func (s *Server) ValidateAssessment(ctx context.Context, req ValidateAssessmentR
 	if err != nil {
 		return nil, err
 	}
-	problems := s.svc.Validate(a)
+	problems, err := s.svc.ValidateInline(ctx, a)
+	if err != nil {
+		return nil, err
+	}
 	return ValidateAssessment200JSONResponse{Valid: len(problems) == 0, Problems: problemsToAPI(problems)}, nil
 }
 

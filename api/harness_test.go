@@ -36,13 +36,13 @@ func init() {
 }
 
 // storeOpener opens a fresh, empty store for one test.
-type storeOpener func(t *testing.T) civicspace.AssessmentStore
+type storeOpener func(t *testing.T) civicspace.Store
 
 // stores lists the stores the end-to-end suite runs against: SQLite
 // always, PostgreSQL when CIVICSPACE_TEST_POSTGRES is set (see
 // postgres_test.go).
 var stores = map[string]storeOpener{
-	"sqlite": func(t *testing.T) civicspace.AssessmentStore {
+	"sqlite": func(t *testing.T) civicspace.Store {
 		t.Helper()
 		st, err := sqlite.Open(context.Background(), filepath.Join(t.TempDir(), "civicspace.db"))
 		require.NoError(t, err)
@@ -122,13 +122,24 @@ type env struct {
 	// key is the API key do sends unless a request gives its own
 	// Authorization header ("" for none): an admin's, made in the store.
 	key   string
-	store civicspace.AssessmentStore
+	store civicspace.Store
 }
 
 type envOption func(*civicspace.Service, *[]api.Option)
 
-func withStore(f func(civicspace.AssessmentStore) civicspace.AssessmentStore) envOption {
+func withStore(f func(civicspace.Store) civicspace.Store) envOption {
 	return func(svc *civicspace.Service, _ *[]api.Option) { svc.Store = f(svc.Store) }
+}
+
+// withPacks sets the service's pack compiler.
+func withPacks(c civicspace.PackCompiler) envOption {
+	return func(svc *civicspace.Service, _ *[]api.Option) { svc.Packs = c }
+}
+
+// asAdmin is ctx carrying the local operator, for setting up a test
+// through the Service directly.
+func asAdmin(ctx context.Context) context.Context {
+	return civicspace.NewContextWithPrincipal(ctx, civicspace.System)
 }
 
 func withAPIOptions(opts ...api.Option) envOption {
@@ -148,9 +159,8 @@ func newEnv(t *testing.T, open storeOpener, opts ...envOption) *env {
 		Scorer:    scorer,
 		Logger:    logger,
 	}
-	auth := store.(authStore)
-	apiOpts := []api.Option{api.WithLogger(logger), api.WithAuthStores(auth, auth, auth),
-		api.WithPackCompiler(&opa.PackCompiler{Catalog: svc.Catalog, Countries: svc.Countries, Timeout: 200 * time.Millisecond})}
+	svc.Packs = &opa.PackCompiler{Catalog: svc.Catalog, Countries: svc.Countries, Timeout: 200 * time.Millisecond}
+	apiOpts := []api.Option{api.WithLogger(logger)}
 	for _, o := range opts {
 		o(svc, &apiOpts)
 	}
@@ -169,19 +179,12 @@ func newEnv(t *testing.T, open storeOpener, opts ...envOption) *env {
 	return e
 }
 
-// authStore is what both stores keep besides assessments.
-type authStore interface {
-	civicspace.KeyStore
-	civicspace.AuditStore
-	civicspace.PolicyPackStore
-}
-
 // newKey makes a key in the env's store and returns its secret.
 func (e *env) newKey(spec civicspace.KeySpec) string {
 	e.t.Helper()
 	secret, k, err := civicspace.NewAPIKey(spec, "test", time.Now())
 	require.NoError(e.t, err)
-	require.NoError(e.t, e.store.(authStore).CreateKey(context.Background(), k))
+	require.NoError(e.t, e.store.CreateKey(context.Background(), k))
 	return secret
 }
 

@@ -40,7 +40,7 @@ func TestImportAssessments(t *testing.T) {
 
 		// An assessor of NOR: its own subject is matched (unchanged), SWE's
 		// refused as a single create would be.
-		assessor := e.newKey(civicspace.KeySpec{Role: civicspace.RoleAssessor, Subjects: []string{"NOR"}})
+		assessor := e.newKey(civicspace.KeySpec{Role: civicspace.RoleAssessor, Subjects: []string{"NOR"}, Organisation: "Ministry of Justice of NOR"})
 		var scoped api.ImportReport
 		e.do("POST", "/v1/assessments:import", batch[:2], bearer(assessor)).decode(t, &scoped)
 		require.Equal(t, api.ImportResultOutcomeUnchanged, scoped.Results[0].Outcome)

@@ -18,15 +18,15 @@ import (
 func TestListVisibility(t *testing.T) {
 	forEachStore(t, func(t *testing.T, open storeOpener) {
 		e := newEnv(t, open)
-		ctx := context.Background()
+		ctx := asAdmin(context.Background())
 		cat := e.svc.Catalog
 		create := func(country string, kind civicspace.Kind, author string, actions ...civicspace.Action) string {
 			a := fullAssessment(cat, country)
 			a.Kind, a.Author = kind, author
-			rec, _, err := e.svc.CreateAssessment(ctx, a, "setup")
+			rec, _, err := e.svc.CreateAssessment(ctx, a)
 			require.NoError(t, err)
 			for _, action := range actions {
-				rec, err = e.svc.Transition(ctx, rec.ID, rec.Version, action, "setup", "")
+				rec, _, err = e.svc.Transition(ctx, rec.ID, rec.Version, action, "")
 				require.NoError(t, err)
 			}
 			return rec.ID
@@ -114,7 +114,10 @@ func TestListVisibility(t *testing.T) {
 			{"anonymous", url.Values{"status": {"draft"}}, []string{}},
 			{"watchdog", url.Values{"status": {"draft"}}, []string{"watchDraft"}},
 			{"reviewerSWE", url.Values{"status": {"draft"}}, []string{"sweDraft", "correcting"}},
-			{"anonymous", url.Values{"status": {"published"}}, []string{"norPublished", "swePublished", "watchPublished"}},
+			// ... nor does it hide the publication: the public lists what it
+			// sees, the published revision.
+			{"anonymous", url.Values{"status": {"published"}}, []string{"norPublished", "swePublished", "watchPublished", "correcting"}},
+			{"anonymous", url.Values{"status": {"published"}, "country": {"SWE"}}, []string{"swePublished", "correcting"}},
 		} {
 			got := list(keys[tc.caller], tc.query)
 			require.ElementsMatch(t, tc.want, names(got), "%s %v", tc.caller, tc.query)

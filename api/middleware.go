@@ -30,7 +30,6 @@ const (
 	requestIDKey ctxKey = iota
 	loggerKey
 	requestKey
-	actorKey
 )
 
 // requestID returns the ID of the request ctx belongs to.
@@ -46,20 +45,6 @@ func logger(ctx context.Context) *slog.Logger {
 		return l
 	}
 	return discard
-}
-
-// ContextWithActor returns ctx carrying the name of who makes the request,
-// recorded in the revisions it writes. Authentication sets it; without it
-// the actor is "anonymous".
-func ContextWithActor(ctx context.Context, actor string) context.Context {
-	return context.WithValue(ctx, actorKey, actor)
-}
-
-func actor(ctx context.Context) string {
-	if a, ok := ctx.Value(actorKey).(string); ok && a != "" {
-		return a
-	}
-	return "anonymous"
 }
 
 // statusWriter records what a handler wrote.

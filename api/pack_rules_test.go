@@ -4,9 +4,7 @@ import (
 	"net/http"
 	"testing"
 
-	"github.com/civicspace/civicspace/api"
 	"github.com/civicspace/civicspace/civicspace"
-	"github.com/civicspace/civicspace/civicspace/opa"
 	"github.com/stretchr/testify/require"
 )
 
@@ -14,8 +12,7 @@ import (
 // module without the rule the scorer evaluates is refused at upload with a
 // 422 problem naming the rule, and is never stored.
 func TestPackWithoutRequiredRulesIsRefused(t *testing.T) {
-	e := newEnv(t, stores["sqlite"], withAPIOptions(api.WithPackCompiler(&opa.PackCompiler{
-		Catalog: civicspace.DefaultCatalog(), Countries: civicspace.DefaultCountries()})))
+	e := newEnv(t, stores["sqlite"])
 	p := e.do("POST", "/v1/policy-packs", map[string]any{"name": "partial", "version": "1", "files": map[string]string{
 		"civicspace/points.rego": "package civicspace.points\n\nanswer(_, _) := {}\n",
 	}}).problem(t, http.StatusUnprocessableEntity, civicspace.EINVALID)

@@ -22,7 +22,7 @@ func init() {
 	if dsn == "" {
 		return
 	}
-	stores["postgres"] = func(t *testing.T) civicspace.AssessmentStore {
+	stores["postgres"] = func(t *testing.T) civicspace.Store {
 		t.Helper()
 		var b [8]byte
 		_, _ = rand.Read(b[:])

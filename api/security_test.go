@@ -40,8 +40,8 @@ func requireHealthy(t *testing.T, e *env) {
 func TestLoopingPack(t *testing.T) {
 	const timeout, budget = 200 * time.Millisecond, time.Second
 	forEachStore(t, func(t *testing.T, open storeOpener) {
-		e := newEnv(t, open, withAPIOptions(api.WithPackCompiler(&opa.PackCompiler{
-			Catalog: civicspace.DefaultCatalog(), Countries: civicspace.DefaultCountries(), Timeout: timeout, Budget: budget})))
+		e := newEnv(t, open, withPacks(&opa.PackCompiler{
+			Catalog: civicspace.DefaultCatalog(), Countries: civicspace.DefaultCountries(), Timeout: timeout, Budget: budget}))
 
 		res := e.do("POST", "/v1/assessments", fullAssessment(e.svc.Catalog, "NOR"))
 		require.Equal(t, http.StatusCreated, res.StatusCode, "%s", res.body)
@@ -237,7 +237,7 @@ func TestKeyLifecycle(t *testing.T) {
 		// lifetime of one.
 		expiredSecret, k, err := civicspace.NewAPIKey(civicspace.KeySpec{Role: civicspace.RoleAdmin, TTL: time.Hour}, "test", time.Now().Add(-2*time.Hour))
 		require.NoError(t, err)
-		require.NoError(t, e.store.(authStore).CreateKey(context.Background(), k))
+		require.NoError(t, e.store.CreateKey(context.Background(), k))
 
 		for _, tc := range []struct{ name, secret, detail string }{
 			{"revoked", created.Secret, "revoked"},
@@ -456,7 +456,7 @@ func (c *countingCompiler) CompilePack(ctx context.Context, p *civicspace.Policy
 // rescoring, not once per assessment; another pack is compiled on its own.
 func TestRescoreReusesThePack(t *testing.T) {
 	compiler := &countingCompiler{PackCompiler: &opa.PackCompiler{Catalog: civicspace.DefaultCatalog(), Countries: civicspace.DefaultCountries()}}
-	e := newEnv(t, stores["sqlite"], withAPIOptions(api.WithPackCompiler(compiler)))
+	e := newEnv(t, stores["sqlite"], withPacks(compiler))
 	var ids []string
 	for _, country := range []string{"NOR", "SWE", "DEU"} {
 		res := e.do("POST", "/v1/assessments", fullAssessment(e.svc.Catalog, country))

@@ -69,10 +69,9 @@ func WithMaxBodyBytes(n int64) Option {
 }
 
 // WithRouteMiddleware adds middleware that runs after routing (r.Pattern is
-// set) and before request validation: the place for authentication, which
-// must put the caller in the context (ContextWithActor) before the
-// validator checks the operation's security requirements. The first
-// middleware given runs first.
+// set), after authentication (the caller is in the context:
+// civicspace.PrincipalFromContext) and before request validation. The
+// first middleware given runs first.
 func WithRouteMiddleware(mw ...func(http.Handler) http.Handler) Option {
 	return func(s *Server) { s.routeMW = append(s.routeMW, mw...) }
 }
@@ -102,22 +101,23 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 	}
 	s.docs = v5emb.New(spec.Info.Title, "/openapi.yaml", "/docs")
 
-	// Per route, innermost last: the route middleware (authentication),
-	// then validation, then the strict handler. The generated code applies
-	// the list last-to-first, hence the reversal.
+	// Per route, innermost last: the route middleware, then validation,
+	// then the strict handler. The generated code applies the list
+	// last-to-first, hence the reversal. Authentication and the Service's
+	// operation-level rule run before all of them, ahead of the generated
+	// wrapper that binds parameters (recordingMux): a caller without the
+	// right learns nothing about the operation's input.
 	perRoute := []MiddlewareFunc{newValidator(spec).middleware}
 	for _, mw := range slices.Backward(s.routeMW) {
 		perRoute = append(perRoute, MiddlewareFunc(mw))
 	}
-	// Authentication and the operation's access rule run first of all.
-	perRoute = append(perRoute, s.authMiddleware)
-	strict := NewStrictHandlerWithOptions(s, []StrictMiddlewareFunc{keepRequest, s.authorizeObject}, StrictHTTPServerOptions{
+	strict := NewStrictHandlerWithOptions(s, []StrictMiddlewareFunc{keepRequest}, StrictHTTPServerOptions{
 		RequestErrorHandlerFunc:  requestErrorHandler,
 		ResponseErrorHandlerFunc: writeError,
 	})
 	s.mux = http.NewServeMux()
 	HandlerWithOptions(strict, StdHTTPServerOptions{
-		BaseRouter:       recordingMux{s.mux, &s.routes},
+		BaseRouter:       recordingMux{s.mux, &s.routes, s.authMiddleware},
 		Middlewares:      perRoute,
 		ErrorHandlerFunc: paramErrorHandler,
 	})
@@ -174,13 +174,13 @@ func (s *Server) route(w http.ResponseWriter, r *http.Request) {
 		w.WriteHeader(status)
 		return
 	}
-	detail := fmt.Sprintf("no operation at %s", r.URL.Path)
+	code, detail := civicspace.ENOTFOUND, fmt.Sprintf("no operation at %s", r.URL.Path)
 	if status == http.StatusMethodNotAllowed {
 		allow := rec.header.Get("Allow")
 		w.Header().Set("Allow", allow)
-		detail = fmt.Sprintf("%s does not take %s (it takes %s)", r.URL.Path, r.Method, allow)
+		code, detail = codeMethodNotAllowed, fmt.Sprintf("%s does not take %s (it takes %s)", r.URL.Path, r.Method, allow)
 	}
-	writeProblem(w, r, status, civicspace.ENOTFOUND, detail, nil)
+	writeProblem(w, r, status, code, detail, nil)
 }
 
 // muxErrorWriter captures the mux's own 404 or 405.
@@ -197,32 +197,27 @@ func (w *muxErrorWriter) WriteHeader(status int) {
 	}
 }
 
-// recordingMux records the routes the generated code registers.
+// recordingMux records the routes the generated code registers and puts
+// authentication (authMiddleware) ahead of each route's handler.
 type recordingMux struct {
 	*http.ServeMux
 	routes *[]string
+	auth   func(http.Handler) http.Handler
 }
 
 func (m recordingMux) HandleFunc(pattern string, handler func(http.ResponseWriter, *http.Request)) {
 	*m.routes = append(*m.routes, pattern)
-	m.ServeMux.HandleFunc(pattern, handler)
+	m.ServeMux.Handle(pattern, m.auth(http.HandlerFunc(handler)))
 }
 
-// keepRequest puts the *http.Request into the context, for the few
-// operations whose responses are written by an http.Handler of a library
-// (promhttp, Swagger UI's file server), which needs the request.
-func keepRequest(f StrictHandlerFunc, operationID string) StrictHandlerFunc {
-	switch operationID {
-	case "GetMetrics", "GetDocs", "GetDocsAsset",
-		// The commitment summaries follow the Accept header.
-		"GetCountryCommitmentSummary", "GetWorkstreamCommitmentSummary", "GetFollowUpCommitmentSummary",
-		// So do the comparisons and scorecards (api/compare.go).
-		"GetRanking", "GetTrend", "GetRegionAggregates", "GetGap", "GetAssessmentScorecard":
-		return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
-			return f(context.WithValue(ctx, requestKey, r), w, r, request)
-		}
+// keepRequest puts the *http.Request into the context of every operation,
+// for those that follow the Accept header (comparisons, scorecards,
+// summaries) and those whose responses are written by an http.Handler of
+// a library (promhttp, Swagger UI's file server), which needs the request.
+func keepRequest(f StrictHandlerFunc, _ string) StrictHandlerFunc {
+	return func(ctx context.Context, w http.ResponseWriter, r *http.Request, request any) (any, error) {
+		return f(context.WithValue(ctx, requestKey, r), w, r, request)
 	}
-	return f
 }
 
 // handlerResponse is a response written by an http.Handler.

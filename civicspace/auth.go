@@ -7,6 +7,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -83,6 +84,20 @@ func PrincipalFromContext(ctx context.Context) *Principal {
 	return Anonymous
 }
 
+type requestIDKey struct{}
+
+// NewContextWithRequestID returns ctx carrying the ID a front end gave the
+// request, recorded with the writes it makes in the audit trail so that an
+// entry can be traced to the front end's log.
+func NewContextWithRequestID(ctx context.Context, id string) context.Context {
+	return context.WithValue(ctx, requestIDKey{}, id)
+}
+
+func requestIDFromContext(ctx context.Context) string {
+	id, _ := ctx.Value(requestIDKey{}).(string)
+	return id
+}
+
 // ---- API keys ----
 
 // KeyPrefix starts every API key, so that a leaked key is recognisable
@@ -151,8 +166,8 @@ func (s KeySpec) Validate() []Problem {
 		}
 	}
 	for i, sub := range s.Subjects {
-		if strings.TrimSpace(sub) == "" || sub == "org:" {
-			add("/subjects/"+strconv.Itoa(i), "a subject is a country code such as NOR or org:NAME")
+		if detail := subjectKeyProblem(sub); detail != "" {
+			add("/subjects/"+strconv.Itoa(i), detail)
 		}
 	}
 	if s.TTL < 0 {
@@ -340,4 +355,23 @@ type PolicyPackStore interface {
 	PolicyPack(ctx context.Context, name, version string) (*PolicyPack, error)
 	// PolicyPacks lists every pack without its files, oldest first.
 	PolicyPacks(ctx context.Context) ([]*PolicyPack, error)
+}
+
+// subjectKeyProblem says what is wrong with a key's subject ("" if
+// nothing): it is org:NAME or a country code the embedded ISO 3166-1 table
+// knows (DefaultCountries), upper case, or a user-assigned code (XAA). A
+// key scoped to "ABC" or "xaa" could never match an assessment's subject,
+// so it would be refused on every write.
+func subjectKeyProblem(sub string) string {
+	const want = "a subject is an upper-case ISO 3166-1 alpha-3 country code such as NOR, a user-assigned code such as XAA, or org:NAME"
+	if name, ok := strings.CutPrefix(sub, "org:"); ok {
+		if strings.TrimSpace(name) == "" {
+			return want
+		}
+		return ""
+	}
+	if _, ok := DefaultCountries().Lookup(sub); !ok {
+		return fmt.Sprintf("%q is not a known country code: %s", sub, want)
+	}
+	return ""
 }

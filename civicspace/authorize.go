@@ -1,47 +1,118 @@
 package civicspace
 
 import (
+	"context"
 	"slices"
 	"strings"
 )
 
 // The authorization rules, all of them, as functions of the principal and
-// the thing acted on. They live in the domain package so that every
-// surface (the REST API's one operation table, api/authz.go, and any
-// future one) applies the same rules; they take the record rather than
-// loading it, so they stay pure and are tested as a table.
+// the thing acted on. The Service applies them in every use case (it
+// reads the caller from the context), so the REST API, the command line
+// and any other front end get the same answers; they take the record
+// rather than loading it, so they stay pure and are tested as a table.
 //
 // Who owns an assessment's unpublished states:
 //   - an assessor or reviewer, for the self assessments of its subjects;
 //   - a watchdog, for the shadow assessments its organisation authors;
 //   - an admin, for everything.
 //
+// Who may write a draft: a self assessment belongs to the organisation
+// that authors it. An assessor writes (creates, updates, deletes,
+// submits) only its subjects' self assessments authored by its own
+// organisation, and an assessor key without an organisation writes none;
+// a reviewer decides on every self assessment of its subjects, whoever
+// authored it; a watchdog writes its organisation's shadow assessments.
+// No one but an admin changes the author of an assessment.
+//
 // Everyone else sees only published revisions, and an assessment without
 // one does not exist for them (ENOTFOUND, never EFORBIDDEN: the answer
 // must not tell that a government has a draft).
 
-// Access is what an operation needs, regardless of which record it acts on.
-type Access string
+// access is what a use case needs, regardless of which record it acts on.
+type access string
 
 // The accesses.
 const (
-	AccessPublic        Access = "public"        // anyone, with or without a key
-	AccessAuthenticated Access = "authenticated" // any valid key (computing inline scores)
-	AccessAdmin         Access = "admin"         // admin keys only
+	accessPublic        access = "public"        // anyone, with or without a key
+	accessAuthenticated access = "authenticated" // any valid key; the record-level rules decide the rest
+	accessAdmin         access = "admin"         // admin keys only
 )
 
-// Authorize checks an operation-level access: EUNAUTHORIZED if a key is
+// operations is the access of every use case, by its name: the name the
+// audit trail records and the operationId of the REST API's operation.
+// Service.Permit reads it before a front end decodes a request, and each
+// use case applies it again (and its record-level rule) itself.
+var operations = map[string]access{
+	// The catalog, the countries, the comparisons and the summaries.
+	"getCatalog": accessPublic, "exportCatalog": accessPublic, "listFrameworks": accessPublic,
+	"getFramework": accessPublic, "getRecommendation": accessPublic, "listIndicators": accessPublic,
+	"getIndicator": accessPublic, "getCrosswalk": accessPublic, "listCountries": accessPublic,
+	"getCountry": accessPublic, "getRanking": accessPublic, "getTrend": accessPublic,
+	"getRegionAggregates": accessPublic, "getGap": accessPublic,
+	"getCountryCommitmentSummary": accessPublic, "getWorkstreamCommitmentSummary": accessPublic,
+	"getFollowUpCommitmentSummary": accessPublic,
+
+	// Reads of records: everyone reads what is published, owners the rest.
+	"listAssessments": accessPublic, "getAssessment": accessPublic, "listRevisions": accessPublic,
+	"getRevision": accessPublic, "getAssessmentProblems": accessPublic, "getAssessmentScore": accessPublic,
+	"getAssessmentScorecard": accessPublic, "listCommitments": accessPublic, "getCommitment": accessPublic,
+	"listCommitmentRevisions": accessPublic, "listProgressReports": accessPublic,
+
+	// Writes of records: a key, then the record-level rules.
+	"createAssessment": accessAuthenticated, "updateAssessment": accessAuthenticated,
+	"deleteAssessment": accessAuthenticated, "submitAssessment": accessAuthenticated,
+	"publishAssessment": accessAuthenticated, "returnAssessment": accessAuthenticated,
+	"withdrawAssessment": accessAuthenticated, "correctAssessment": accessAuthenticated,
+	"reopenAssessment": accessAuthenticated, "createCommitment": accessAuthenticated,
+	"updateCommitment": accessAuthenticated, "publishCommitment": accessAuthenticated,
+	"correctCommitment": accessAuthenticated, "withdrawCommitment": accessAuthenticated,
+	"reopenCommitment": accessAuthenticated, "createProgressReport": accessAuthenticated,
+	// A bulk import: each item as createAssessment or updateAssessment.
+	"importAssessments": accessAuthenticated,
+
+	// Scoring an inline assessment costs policy evaluations: a key is
+	// needed, so that a per-key rate limit can apply.
+	"scoreAssessment": accessAuthenticated, "validateAssessment": accessAuthenticated,
+
+	// Administration.
+	"rescoreAssessment": accessAdmin, "rescore": accessAdmin, "createKey": accessAdmin,
+	"listKeys": accessAdmin, "revokeKey": accessAdmin, "listAudit": accessAdmin,
+	"uploadPolicyPack": accessAdmin, "listPolicyPacks": accessAdmin, "getPolicyPack": accessAdmin,
+	// The server's own metrics tell about traffic: the operator's.
+	"getMetrics": accessAdmin,
+
+	// Probes and documentation.
+	"getHealth": accessPublic, "getReadiness": accessPublic, "getOpenAPI": accessPublic,
+	"getDocs": accessPublic, "getDocsAsset": accessPublic,
+}
+
+// Permit says whether the caller in ctx may attempt operation at all
+// (EUNAUTHORIZED without the key it needs, EFORBIDDEN when the key's role
+// is not enough), before anything of the request is read: a front end
+// asks it first, so that a caller without the right learns nothing about
+// the operation's input. The use case itself still decides on the record
+// it acts on. An operation the Service does not know is refused.
+func (s *Service) Permit(ctx context.Context, operation string) error {
+	a, ok := operations[operation]
+	if !ok {
+		return Errorf(EINTERNAL, "operation %s has no access rule", operation)
+	}
+	return authorize(PrincipalFromContext(ctx), a)
+}
+
+// authorize checks an operation-level access: EUNAUTHORIZED if a key is
 // needed and there is none, EFORBIDDEN if the key's role is not enough.
-func Authorize(p *Principal, a Access) error {
+func authorize(p *Principal, a access) error {
 	switch a {
-	case AccessPublic:
+	case accessPublic:
 		return nil
-	case AccessAuthenticated:
+	case accessAuthenticated:
 		if !p.Authenticated() {
 			return errNoKey()
 		}
 		return nil
-	case AccessAdmin:
+	case accessAdmin:
 		if !p.Authenticated() {
 			return errNoKey()
 		}
@@ -98,7 +169,7 @@ func (p *Principal) Ownership() *Ownership {
 }
 
 // Owns reports whether p may see and work on a's unpublished states. It
-// and ListScope read the same Ownership, so what a caller may open is
+// and listScope read the same Ownership, so what a caller may open is
 // what it lists.
 func (p *Principal) Owns(a *Assessment) bool {
 	if p.role() == RoleAdmin {
@@ -107,10 +178,10 @@ func (p *Principal) Owns(a *Assessment) bool {
 	return p.Ownership().Owns(a)
 }
 
-// AuthorizeRead decides what of rec p may read: everything (full), only
+// authorizeRead decides what of rec p may read: everything (full), only
 // its published revision (PublishedVersion), or nothing (ENOTFOUND, as if
 // it did not exist).
-func AuthorizeRead(p *Principal, rec *Record) (full bool, err error) {
+func authorizeRead(p *Principal, rec *Record) (full bool, err error) {
 	if p.Owns(&rec.Assessment) {
 		return true, nil
 	}
@@ -120,10 +191,10 @@ func AuthorizeRead(p *Principal, rec *Record) (full bool, err error) {
 	return false, Errorf(ENOTFOUND, "assessment %s not found", rec.ID)
 }
 
-// CanReadRevision reports whether p may read revision version of rec.
+// canReadRevision reports whether p may read revision version of rec.
 // Only published revisions are public; which ones are is known from the
 // revisions' statuses.
-func CanReadRevision(p *Principal, rec *Record, rev *Revision) bool {
+func canReadRevision(p *Principal, rec *Record, rev *Revision) bool {
 	if p.Owns(&rec.Assessment) || p.Owns(&rev.Assessment) {
 		return true
 	}
@@ -141,13 +212,13 @@ var roleActions = map[KeyRole][]Action{
 	RoleWatchdog: {ActionCreate, ActionUpdate, ActionDelete, ActionSubmit, ActionReturn, ActionPublish, ActionWithdraw, ActionCorrect, ActionReopen},
 }
 
-// AuthorizeWrite checks that p may take action on rec (nil for
+// authorizeWrite checks that p may take action on rec (nil for
 // ActionCreate) and, for a create or an update, write content. A caller
 // who may not even read rec gets ENOTFOUND; one who may read it but not
 // do this, EFORBIDDEN; content with a field the caller may not set
 // (another's subject, a kind or author not its own) is EFORBIDDEN naming
 // the field.
-func AuthorizeWrite(p *Principal, action Action, rec *Record, content *Assessment) error {
+func authorizeWrite(p *Principal, action Action, rec *Record, content *Assessment) error {
 	if !p.Authenticated() {
 		return errNoKey()
 	}
@@ -160,6 +231,12 @@ func AuthorizeWrite(p *Principal, action Action, rec *Record, content *Assessmen
 	}
 	if role != RoleAdmin && !slices.Contains(roleActions[role], action) {
 		return Errorf(EFORBIDDEN, "a %s key may not %s assessments", role, action)
+	}
+	// A draft belongs to its author: an assessor acts on its own
+	// organisation's only (see the rules above).
+	if rec != nil && role == RoleAssessor && (p.Organisation == "" || rec.Assessment.Author != p.Organisation) {
+		return Errorf(EFORBIDDEN, "this assessor key may not %s assessment %s: it is authored by %q, and an assessor writes the drafts of its own organisation (%s) only",
+			action, rec.ID, rec.Assessment.Author, orNone(p.Organisation))
 	}
 	if content != nil && role != RoleAdmin {
 		if ps := contentProblems(p, content); len(ps) > 0 {
@@ -181,7 +258,10 @@ func contentProblems(p *Principal, a *Assessment) []Problem {
 		if a.Kind != KindSelf {
 			add("/kind", "an "+string(p.role())+" writes self assessments only, not "+string(a.Kind))
 		}
-		if p.Organisation != "" && a.Author != p.Organisation {
+		switch {
+		case p.role() == RoleAssessor && p.Organisation == "":
+			add("/author", "an assessor key without an organisation writes no assessments: a draft belongs to the organisation that authors it (ask for a key naming yours)")
+		case p.Organisation != "" && a.Author != p.Organisation:
 			add("/author", "the author must be this key's organisation, "+p.Organisation)
 		}
 	case RoleWatchdog:
@@ -205,11 +285,11 @@ func ownerRule(p *Principal) string {
 	return "it has no rights on assessments"
 }
 
-// ListScope narrows a listing to what p may see: what it owns in any
+// listScope narrows a listing to what p may see: what it owns in any
 // status (an assessor's or reviewer's subjects' self assessments, a
 // watchdog's own shadow ones, drafts included), everything else once
 // published, and for an admin everything.
-func ListScope(p *Principal, f AssessmentFilter) AssessmentFilter {
+func listScope(p *Principal, f AssessmentFilter) AssessmentFilter {
 	if p.role() == RoleAdmin {
 		return f
 	}

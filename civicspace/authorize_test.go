@@ -80,9 +80,9 @@ func TestAuthorizeRead(t *testing.T) {
 	require.NoError(t, err)
 	require.False(t, full, "the public reads the published revision only")
 
-	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(civicspace.Authorize(nil, civicspace.AccessAdmin)))
-	require.Equal(t, civicspace.EFORBIDDEN, civicspace.ErrorCode(civicspace.Authorize(assessor, civicspace.AccessAdmin)))
-	require.NoError(t, civicspace.Authorize(assessor, civicspace.AccessAuthenticated))
+	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(civicspace.Authorize(nil, "admin")))
+	require.Equal(t, civicspace.EFORBIDDEN, civicspace.ErrorCode(civicspace.Authorize(assessor, "admin")))
+	require.NoError(t, civicspace.Authorize(assessor, "authenticated"))
 }
 
 func TestAPIKey(t *testing.T) {
@@ -105,6 +105,18 @@ func TestAPIKey(t *testing.T) {
 	require.Equal(t, "/organisation", civicspace.ErrorProblems(err)[0].Pointer)
 	_, _, err = civicspace.NewAPIKey(civicspace.KeySpec{Role: "root"}, "cli", now)
 	require.Equal(t, "/role", civicspace.ErrorProblems(err)[0].Pointer)
+
+	// A subject is a known country code, upper case, a user-assigned
+	// code, or org:NAME: a key scoped to anything else could never write.
+	for sub, ok := range map[string]bool{"NOR": true, "XAA": true, "QMZ": true, "org:Nordic Council": true,
+		"ABC": false, "xaa": false, "nor": false, "NO": false, "org:": false, "org: ": false, "": false} {
+		_, _, err = civicspace.NewAPIKey(civicspace.KeySpec{Role: civicspace.RoleAssessor, Subjects: []string{sub}}, "cli", now)
+		if ok {
+			require.NoError(t, err, sub)
+			continue
+		}
+		require.Equal(t, "/subjects/0", civicspace.ErrorProblems(err)[0].Pointer, sub)
+	}
 }
 
 // TestListScope checks what each caller lists: an admin everything, an

@@ -37,10 +37,10 @@ func (p *Principal) OwnsCommitment(c *Commitment) bool {
 	return false
 }
 
-// AuthorizeCommitmentRead decides what of rec p may read: everything
+// authorizeCommitmentRead decides what of rec p may read: everything
 // (full), only its published revision, or nothing (ENOTFOUND, as if it did
 // not exist).
-func AuthorizeCommitmentRead(p *Principal, rec *CommitmentRecord) (full bool, err error) {
+func authorizeCommitmentRead(p *Principal, rec *CommitmentRecord) (full bool, err error) {
 	if p.OwnsCommitment(&rec.Commitment) {
 		return true, nil
 	}
@@ -50,12 +50,12 @@ func AuthorizeCommitmentRead(p *Principal, rec *CommitmentRecord) (full bool, er
 	return false, Errorf(ENOTFOUND, "commitment %q not found", rec.ID)
 }
 
-// AuthorizeCommitmentWrite checks that p may take action on rec (nil for
+// authorizeCommitmentWrite checks that p may take action on rec (nil for
 // ActionCreate) and, for a create or an update, write content: EUNAUTHORIZED
 // without a key; ENOTFOUND when p may not even read rec; EFORBIDDEN when it
 // may read it but not do this, or when content's subject is none of its
 // subjects (naming the field).
-func AuthorizeCommitmentWrite(p *Principal, action Action, rec *CommitmentRecord, content *Commitment) error {
+func authorizeCommitmentWrite(p *Principal, action Action, rec *CommitmentRecord, content *Commitment) error {
 	if !p.Authenticated() {
 		return errNoKey()
 	}
@@ -76,11 +76,11 @@ func AuthorizeCommitmentWrite(p *Principal, action Action, rec *CommitmentRecord
 	return nil
 }
 
-// AuthorizeProgressReport checks that p may file report r on rec: an
+// authorizeProgressReport checks that p may file report r on rec: an
 // assessor the government's reports on the commitments it owns, as its
 // organisation; a watchdog independent reviews of any published
 // commitment, as its organisation; an admin any report.
-func AuthorizeProgressReport(p *Principal, rec *CommitmentRecord, r *ProgressReport) error {
+func authorizeProgressReport(p *Principal, rec *CommitmentRecord, r *ProgressReport) error {
 	if !p.Authenticated() {
 		return errNoKey()
 	}
@@ -125,10 +125,10 @@ func commitmentOwnerRule(p *Principal) string {
 	return "it has no rights on commitments"
 }
 
-// CommitmentListScope narrows a listing to what p may see: an owner lists
+// commitmentListScope narrows a listing to what p may see: an owner lists
 // a country of its own in any status; everyone else, and anyone listing
 // beyond its own countries, lists published commitments only.
-func CommitmentListScope(p *Principal, f CommitmentFilter) CommitmentFilter {
+func commitmentListScope(p *Principal, f CommitmentFilter) CommitmentFilter {
 	switch p.role() {
 	case RoleAdmin:
 	case RoleAssessor, RoleReviewer:
@@ -141,10 +141,10 @@ func CommitmentListScope(p *Principal, f CommitmentFilter) CommitmentFilter {
 	return f
 }
 
-// CanReadCommitmentRevision reports whether p may read revision rev of
+// canReadCommitmentRevision reports whether p may read revision rev of
 // rec: an owner any, everyone else the published ones while rec has a
 // publication.
-func CanReadCommitmentRevision(p *Principal, rec *CommitmentRecord, rev *CommitmentRevision) bool {
+func canReadCommitmentRevision(p *Principal, rec *CommitmentRecord, rev *CommitmentRevision) bool {
 	if p.OwnsCommitment(&rec.Commitment) || p.OwnsCommitment(&rev.Commitment) {
 		return true
 	}

@@ -6,10 +6,8 @@ import (
 	"slices"
 )
 
-// The commitment use cases of Service. They need a Store that also keeps
-// commitments (implements CommitmentStore), as civicspace/sqlite and
-// civicspace/postgres do, and read the day from Service.Now: overdue
-// milestones are computed on every read, never stored.
+// The commitment use cases of Service. They read the day from Service.Now:
+// overdue milestones are computed on every read, never stored.
 
 // CommitmentView is a commitment as the use cases return it.
 type CommitmentView struct {
@@ -23,15 +21,6 @@ type CommitmentView struct {
 	// Progress is computed from the reports on the published revision's
 	// content (the current one's before any publication).
 	Progress *CommitmentProgress
-}
-
-// commitments returns the store's CommitmentStore side.
-func (s *Service) commitments() (CommitmentStore, error) {
-	cs, ok := s.Store.(CommitmentStore)
-	if !ok {
-		return nil, Errorf(EINTERNAL, "the store (%T) does not keep commitments", s.Store)
-	}
-	return cs, nil
 }
 
 // ValidateCommitment returns every problem of c against the service's
@@ -50,58 +39,61 @@ func invalidInput(what string, problems []Problem, format string, args ...any) e
 }
 
 // CreateCommitment stores c as a new draft, even with problems (a draft is
-// work in progress), and returns it with its problems and warnings.
-func (s *Service) CreateCommitment(ctx context.Context, c *Commitment, actor string) (*CommitmentView, error) {
-	cs, err := s.commitments()
+// work in progress), and returns it with its problems and warnings. An
+// assessor drafts the commitments of its subjects' governments.
+func (s *Service) CreateCommitment(ctx context.Context, c *Commitment) (*CommitmentView, error) {
+	p, err := s.permit(ctx, "createCommitment")
 	if err != nil {
 		return nil, err
 	}
-	rec, err := cs.CreateCommitment(ctx, c, actor)
+	if err := authorizeCommitmentWrite(p, ActionCreate, nil, c); err != nil {
+		return nil, err
+	}
+	rec, err := s.Store.CreateCommitment(ctx, c, p.Actor())
 	if err != nil {
 		return nil, err
 	}
-	return s.view(ctx, cs, rec)
+	s.audit(ctx, "createCommitment", rec.ID, map[string]any{"version": rec.Version, "status": rec.Status})
+	return s.view(ctx, rec)
 }
 
-// Commitment returns the current state of a commitment with its problems,
-// warnings and progress.
+// Commitment returns a commitment as the caller may see it, with its
+// problems, warnings and progress: the current state to its owners, the
+// published revision to everyone else, ENOTFOUND for one never published.
 func (s *Service) Commitment(ctx context.Context, id string) (*CommitmentView, error) {
-	cs, err := s.commitments()
+	rec, _, err := s.readableCommitment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := cs.Commitment(ctx, id)
-	if err != nil {
-		return nil, err
-	}
-	return s.view(ctx, cs, rec)
+	return s.view(ctx, rec)
 }
 
-// CommitmentRecord returns the current state of a commitment alone,
-// without computing its view: what authorization decisions need.
-func (s *Service) CommitmentRecord(ctx context.Context, id string) (*CommitmentRecord, error) {
-	cs, err := s.commitments()
+// readableCommitment returns commitment id as the caller may see it and
+// whether that is the whole of it.
+func (s *Service) readableCommitment(ctx context.Context, id string) (*CommitmentRecord, bool, error) {
+	rec, err := s.Store.Commitment(ctx, id)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	return cs.Commitment(ctx, id)
+	full, err := authorizeCommitmentRead(PrincipalFromContext(ctx), rec)
+	if err != nil || full {
+		return rec, full, err
+	}
+	pub, err := s.publishedCommitmentRecord(ctx, rec)
+	return pub, false, err
 }
 
-// PublishedCommitmentRecord returns rec as readers without rights on its
+// publishedCommitmentRecord returns rec as readers without rights on its
 // drafts see it: its published revision as the current state (ENOTFOUND
 // when it has none).
-func (s *Service) PublishedCommitmentRecord(ctx context.Context, rec *CommitmentRecord) (*CommitmentRecord, error) {
+func (s *Service) publishedCommitmentRecord(ctx context.Context, rec *CommitmentRecord) (*CommitmentRecord, error) {
 	switch rec.PublishedVersion {
 	case 0:
 		return nil, Errorf(ENOTFOUND, "commitment %q not found", rec.ID)
 	case rec.Version:
 		return rec, nil
 	}
-	cs, err := s.commitments()
-	if err != nil {
-		return nil, err
-	}
-	rev, err := cs.CommitmentRevision(ctx, rec.ID, rec.PublishedVersion)
+	rev, err := s.Store.CommitmentRevision(ctx, rec.ID, rec.PublishedVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -111,107 +103,133 @@ func (s *Service) PublishedCommitmentRecord(ctx context.Context, rec *Commitment
 	return &pub, nil
 }
 
-// PublishedCommitment returns the view of a commitment's published
-// revision, as readers without rights on its drafts see it.
-func (s *Service) PublishedCommitment(ctx context.Context, id string) (*CommitmentView, error) {
-	cs, err := s.commitments()
+// ListCommitments returns one page of the commitments the caller may see:
+// an owner lists a country of its own in any status, everyone else the
+// published revisions.
+func (s *Service) ListCommitments(ctx context.Context, f CommitmentFilter) (*CommitmentPage, error) {
+	p := PrincipalFromContext(ctx)
+	page, err := s.Store.ListCommitments(ctx, commitmentListScope(p, f))
 	if err != nil {
 		return nil, err
 	}
-	rec, err := cs.Commitment(ctx, id)
-	if err != nil {
-		return nil, err
+	kept := page.Records[:0]
+	for _, rec := range page.Records {
+		full, err := authorizeCommitmentRead(p, rec)
+		if err != nil {
+			continue
+		}
+		if !full {
+			if rec, err = s.publishedCommitmentRecord(ctx, rec); err != nil {
+				return nil, err
+			}
+		}
+		kept = append(kept, rec)
 	}
-	if rec, err = s.PublishedCommitmentRecord(ctx, rec); err != nil {
-		return nil, err
-	}
-	return s.view(ctx, cs, rec)
+	page.Records = kept
+	return page, nil
 }
 
-// ListCommitments returns one page of commitments.
-func (s *Service) ListCommitments(ctx context.Context, f CommitmentFilter) (*CommitmentPage, error) {
-	cs, err := s.commitments()
+// writableCommitment reads commitment id for a write by the caller.
+func (s *Service) writableCommitment(ctx context.Context, operation, id string, action Action, content *Commitment) (*Principal, *CommitmentRecord, error) {
+	p, err := s.permit(ctx, operation)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return cs.ListCommitments(ctx, f)
+	rec, err := s.Store.Commitment(ctx, id)
+	if err != nil {
+		return nil, nil, err
+	}
+	return p, rec, authorizeCommitmentWrite(p, action, rec, content)
 }
 
 // UpdateCommitment replaces the content of a draft from the version the
 // caller read (ECONFLICT if stale).
-func (s *Service) UpdateCommitment(ctx context.Context, id string, version int, c *Commitment, actor, note string) (*CommitmentView, error) {
-	cs, err := s.commitments()
+func (s *Service) UpdateCommitment(ctx context.Context, id string, version int, c *Commitment, note string) (*CommitmentView, error) {
+	p, _, err := s.writableCommitment(ctx, "updateCommitment", id, ActionUpdate, c)
 	if err != nil {
 		return nil, err
 	}
-	rec, err := cs.UpdateCommitment(ctx, id, version, c, actor, note)
+	rec, err := s.Store.UpdateCommitment(ctx, id, version, c, p.Actor(), note)
 	if err != nil {
 		return nil, err
 	}
-	return s.view(ctx, cs, rec)
+	s.audit(ctx, "updateCommitment", rec.ID, map[string]any{"version": rec.Version, "status": rec.Status})
+	return s.view(ctx, rec)
 }
 
 // TransitionCommitment makes a lifecycle move (see CommitmentTransitions)
 // from the version the caller read. Publishing needs content without
 // problems: EINVALID with all of them otherwise.
-func (s *Service) TransitionCommitment(ctx context.Context, id string, version int, action Action, actor, note string) (*CommitmentView, error) {
-	cs, err := s.commitments()
+func (s *Service) TransitionCommitment(ctx context.Context, id string, version int, action Action, note string) (*CommitmentView, error) {
+	operation := string(action) + "Commitment"
+	p, cur, err := s.writableCommitment(ctx, operation, id, action, nil)
 	if err != nil {
 		return nil, err
 	}
 	if action == ActionPublish {
-		rec, err := cs.Commitment(ctx, id)
-		if err != nil {
+		if cur.Version != version {
+			return nil, Errorf(ECONFLICT, "commitment %s was changed since version %d; the current version is %d", id, version, cur.Version)
+		}
+		if _, err := CommitmentTransitionFor(cur.Status, action); err != nil {
 			return nil, err
 		}
-		if rec.Version != version {
-			return nil, Errorf(ECONFLICT, "commitment %s was changed since version %d; the current version is %d", id, version, rec.Version)
-		}
-		if _, err := CommitmentTransitionFor(rec.Status, action); err != nil {
-			return nil, err
-		}
-		if problems := s.ValidateCommitment(&rec.Commitment); len(problems) > 0 {
+		if problems := s.ValidateCommitment(&cur.Commitment); len(problems) > 0 {
 			return nil, invalidInput("commitment", problems, "cannot publish commitment %s", id)
 		}
 	}
-	rec, err := cs.TransitionCommitment(ctx, id, version, action, actor, note)
+	rec, err := s.Store.TransitionCommitment(ctx, id, version, action, p.Actor(), note)
 	if err != nil {
 		return nil, err
 	}
-	return s.view(ctx, cs, rec)
+	s.audit(ctx, operation, rec.ID, map[string]any{"version": rec.Version, "status": rec.Status})
+	return s.view(ctx, rec)
 }
 
-// CommitmentRevisions lists a commitment's revisions, oldest first.
+// CommitmentRevisions lists the revisions of a commitment the caller may
+// read, oldest first: all to its owners, the published ones to everyone
+// else.
 func (s *Service) CommitmentRevisions(ctx context.Context, id string) ([]*CommitmentRevision, error) {
-	cs, err := s.commitments()
+	rec, err := s.Store.Commitment(ctx, id)
 	if err != nil {
 		return nil, err
 	}
-	return cs.CommitmentRevisions(ctx, id)
+	p := PrincipalFromContext(ctx)
+	if _, err := authorizeCommitmentRead(p, rec); err != nil {
+		return nil, err
+	}
+	revs, err := s.Store.CommitmentRevisions(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	return slices.DeleteFunc(revs, func(rev *CommitmentRevision) bool { return !canReadCommitmentRevision(p, rec, rev) }), nil
 }
 
 // AddProgressReport files a progress report on a published commitment and
 // returns it as stored with the commitment's progress after it. The
 // report is checked against the published revision (its milestones, its
 // date) and, when it corrects one, against the earlier reports: EINVALID
-// with every problem otherwise.
-func (s *Service) AddProgressReport(ctx context.Context, id string, r *ProgressReport, actor string) (*ProgressReport, *CommitmentProgress, error) {
-	cs, err := s.commitments()
+// with every problem otherwise. An assessor files its government's
+// reports, a watchdog independent reviews, as their organisations.
+func (s *Service) AddProgressReport(ctx context.Context, id string, r *ProgressReport) (*ProgressReport, *CommitmentProgress, error) {
+	p, err := s.permit(ctx, "createProgressReport")
 	if err != nil {
 		return nil, nil, err
 	}
-	rec, err := cs.Commitment(ctx, id)
+	rec, err := s.Store.Commitment(ctx, id)
 	if err != nil {
+		return nil, nil, err
+	}
+	if err := authorizeProgressReport(p, rec, r); err != nil {
 		return nil, nil, err
 	}
 	if rec.PublishedVersion == 0 {
 		return nil, nil, Errorf(ESTATE, "commitment %s is %s and has no published revision: progress is reported on published commitments only", id, rec.Status)
 	}
-	published, err := s.publishedContent(ctx, cs, rec)
+	published, err := s.publishedContent(ctx, rec)
 	if err != nil {
 		return nil, nil, err
 	}
-	reports, err := cs.ProgressReports(ctx, id)
+	reports, err := s.Store.ProgressReports(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -228,29 +246,29 @@ func (s *Service) AddProgressReport(ctx context.Context, id string, r *ProgressR
 	if len(problems) > 0 {
 		return nil, nil, invalidInput("progress report", problems, "cannot report on commitment %s", id)
 	}
-	stored, err := cs.AddProgressReport(ctx, id, r, actor)
+	stored, err := s.Store.AddProgressReport(ctx, id, r, p.Actor())
 	if err != nil {
 		return nil, nil, err
 	}
+	s.audit(ctx, "createProgressReport", id, map[string]any{"seq": stored.Seq, "level": stored.Level, "reporter": stored.Reporter.Kind})
 	return stored, Progress(published, append(reports, stored), s.now()), nil
 }
 
-// ProgressReports returns a commitment's reports in Seq order and its
-// progress.
+// ProgressReports returns the reports of a commitment the caller may read,
+// in Seq order, and its progress.
 func (s *Service) ProgressReports(ctx context.Context, id string) ([]*ProgressReport, *CommitmentProgress, error) {
-	cs, err := s.commitments()
+	rec, err := s.Store.Commitment(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
-	rec, err := cs.Commitment(ctx, id)
+	if _, err := authorizeCommitmentRead(PrincipalFromContext(ctx), rec); err != nil {
+		return nil, nil, err
+	}
+	content, err := s.publishedContent(ctx, rec)
 	if err != nil {
 		return nil, nil, err
 	}
-	content, err := s.publishedContent(ctx, cs, rec)
-	if err != nil {
-		return nil, nil, err
-	}
-	reports, err := cs.ProgressReports(ctx, id)
+	reports, err := s.Store.ProgressReports(ctx, id)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -310,11 +328,7 @@ func (s *Service) FollowUpCommitmentSummary(ctx context.Context) (*FollowUpCommi
 
 // publishedCommitments reads every published commitment with its reports.
 func (s *Service) publishedCommitments(ctx context.Context) ([]PublishedCommitment, error) {
-	cs, err := s.commitments()
-	if err != nil {
-		return nil, err
-	}
-	revs, err := cs.PublishedCommitments(ctx, CommitmentFilter{})
+	revs, err := s.Store.PublishedCommitments(ctx, CommitmentFilter{})
 	if err != nil {
 		return nil, err
 	}
@@ -322,7 +336,7 @@ func (s *Service) publishedCommitments(ctx context.Context) ([]PublishedCommitme
 	for i, rev := range revs {
 		ids[i] = rev.CommitmentID
 	}
-	reports, err := cs.ProgressReports(ctx, ids...)
+	reports, err := s.Store.ProgressReports(ctx, ids...)
 	if err != nil {
 		return nil, err
 	}
@@ -339,11 +353,11 @@ func (s *Service) publishedCommitments(ctx context.Context) ([]PublishedCommitme
 
 // publishedContent is the content reports are made on: the published
 // revision's, or the current one's before any publication.
-func (s *Service) publishedContent(ctx context.Context, cs CommitmentStore, rec *CommitmentRecord) (*Commitment, error) {
+func (s *Service) publishedContent(ctx context.Context, rec *CommitmentRecord) (*Commitment, error) {
 	if rec.PublishedVersion == 0 || rec.PublishedVersion == rec.Version {
 		return &rec.Commitment, nil
 	}
-	rev, err := cs.CommitmentRevision(ctx, rec.ID, rec.PublishedVersion)
+	rev, err := s.Store.CommitmentRevision(ctx, rec.ID, rec.PublishedVersion)
 	if err != nil {
 		return nil, err
 	}
@@ -351,7 +365,7 @@ func (s *Service) publishedContent(ctx context.Context, cs CommitmentStore, rec 
 }
 
 // view completes a record with its problems, warnings and progress.
-func (s *Service) view(ctx context.Context, cs CommitmentStore, rec *CommitmentRecord) (*CommitmentView, error) {
+func (s *Service) view(ctx context.Context, rec *CommitmentRecord) (*CommitmentView, error) {
 	v := &CommitmentView{Record: rec, Problems: s.ValidateCommitment(&rec.Commitment)}
 	// Only the aims that can count this commitment matter: those of its
 	// workstream (its commitments suffice) and, for a joint one, the joint
@@ -363,9 +377,9 @@ func (s *Service) view(ctx context.Context, cs CommitmentStore, rec *CommitmentR
 	)
 	switch c := &rec.Commitment; {
 	case c.Subject.Joint():
-		published, err = cs.PublishedCommitments(ctx, CommitmentFilter{})
+		published, err = s.Store.PublishedCommitments(ctx, CommitmentFilter{})
 	case c.Occasion.WorkstreamID != "":
-		published, err = cs.PublishedCommitments(ctx, CommitmentFilter{Workstream: c.Occasion.WorkstreamID})
+		published, err = s.Store.PublishedCommitments(ctx, CommitmentFilter{Workstream: c.Occasion.WorkstreamID})
 	}
 	if err != nil {
 		return nil, err
@@ -375,11 +389,11 @@ func (s *Service) view(ctx context.Context, cs CommitmentStore, rec *CommitmentR
 		set = append(set, &CommitmentRevision{CommitmentID: rec.ID, Version: rec.Version, Commitment: rec.Commitment})
 	}
 	v.Warnings = concerns(AimWarnings(s.Catalog, set), rec.ID)
-	content, err := s.publishedContent(ctx, cs, rec)
+	content, err := s.publishedContent(ctx, rec)
 	if err != nil {
 		return nil, err
 	}
-	reports, err := cs.ProgressReports(ctx, rec.ID)
+	reports, err := s.Store.ProgressReports(ctx, rec.ID)
 	if err != nil {
 		return nil, err
 	}

@@ -56,35 +56,35 @@ func pointers(ps []civicspace.Problem) []string {
 }
 
 func TestServiceCommitmentLifecycle(t *testing.T) {
-	ctx := t.Context()
+	ctx := civicspace.NewContextWithPrincipal(t.Context(), civicspace.System)
 	svc, clk := commitmentService(t)
 
 	// A draft may have problems; it cannot be published with them.
 	draft := validCommitment("NOR")
 	draft.FollowUp = ""
-	v, err := svc.CreateCommitment(ctx, draft, "alice")
+	v, err := svc.CreateCommitment(ctx, draft)
 	require.NoError(t, err)
 	require.Equal(t, []string{"/follow_up"}, pointers(v.Problems))
 	require.Empty(t, v.Progress.Timeline)
 	id := v.Record.ID
-	_, err = svc.TransitionCommitment(ctx, id, 1, civicspace.ActionPublish, "rita", "")
+	_, err = svc.TransitionCommitment(ctx, id, 1, civicspace.ActionPublish, "")
 	requireCode(t, civicspace.EINVALID, err)
 	require.Equal(t, []string{"/follow_up"}, pointers(civicspace.ErrorProblems(err)))
 	require.Contains(t, civicspace.ErrorMessage(err), "the commitment has 1 problem")
-	_, err = svc.TransitionCommitment(ctx, id, 2, civicspace.ActionPublish, "rita", "")
+	_, err = svc.TransitionCommitment(ctx, id, 2, civicspace.ActionPublish, "")
 	requireCode(t, civicspace.ECONFLICT, err)
 
-	_, err = svc.PublishedCommitment(ctx, id)
+	_, err = svc.Commitment(civicspace.NewContextWithPrincipal(ctx, civicspace.Anonymous), id)
 	requireCode(t, civicspace.ENOTFOUND, err)
 
 	// No report on a draft.
-	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionLimited, "2024-06-01"), "gov")
+	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionLimited, "2024-06-01"))
 	requireCode(t, civicspace.ESTATE, err)
 
-	v, err = svc.UpdateCommitment(ctx, id, 1, validCommitment("NOR"), "alice", "named the follow-up")
+	v, err = svc.UpdateCommitment(ctx, id, 1, validCommitment("NOR"), "named the follow-up")
 	require.NoError(t, err)
 	require.Empty(t, v.Problems)
-	v, err = svc.TransitionCommitment(ctx, id, 2, civicspace.ActionPublish, "rita", "")
+	v, err = svc.TransitionCommitment(ctx, id, 2, civicspace.ActionPublish, "")
 	require.NoError(t, err)
 	require.Equal(t, civicspace.Published, v.Record.Status)
 	require.Equal(t, 3, v.Record.PublishedVersion)
@@ -94,18 +94,18 @@ func TestServiceCommitmentLifecycle(t *testing.T) {
 	// Reports: checked against the published revision and the clock.
 	bad := report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2024-07-02", "law-signed")
 	bad.Evidence = nil
-	_, _, err = svc.AddProgressReport(ctx, id, bad, "gov")
+	_, _, err = svc.AddProgressReport(ctx, id, bad)
 	requireCode(t, civicspace.EINVALID, err)
 	require.Equal(t, []string{"/date", "/evidence", "/milestones_done/0"}, pointers(civicspace.ErrorProblems(err)))
 
-	r1, p, err := svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2024-06-01", "law-drafted"), "gov")
+	r1, p, err := svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2024-06-01", "law-drafted"))
 	require.NoError(t, err)
 	require.Equal(t, 1, r1.Seq)
 	require.Equal(t, 3, r1.CommitmentVersion)
 	require.Nil(t, p.Disagreement)
 	require.Equal(t, "2024-06-01", p.Milestones[0].DoneOn)
 
-	r2, p, err := svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterIndependent, civicspace.CompletionLimited, "2024-06-20"), "watchdog")
+	r2, p, err := svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterIndependent, civicspace.CompletionLimited, "2024-06-20"))
 	require.NoError(t, err)
 	require.Equal(t, 2, r2.Seq)
 	require.NotNil(t, p.Disagreement)
@@ -114,14 +114,14 @@ func TestServiceCommitmentLifecycle(t *testing.T) {
 	// A correction names a report of its own kind.
 	fix := report(0, civicspace.ReporterIndependent, civicspace.CompletionSubstantial, "2024-06-20")
 	fix.Corrects = 1
-	_, _, err = svc.AddProgressReport(ctx, id, fix, "watchdog")
+	_, _, err = svc.AddProgressReport(ctx, id, fix)
 	requireCode(t, civicspace.EINVALID, err)
 	require.Contains(t, civicspace.ErrorProblems(err)[0].Detail, "report 1 is a government report; only another government report can correct it")
 	fix.Corrects = 9
-	_, _, err = svc.AddProgressReport(ctx, id, fix, "watchdog")
+	_, _, err = svc.AddProgressReport(ctx, id, fix)
 	require.Contains(t, civicspace.ErrorProblems(err)[0].Detail, "no report 9")
 	fix.Corrects = 2
-	_, p, err = svc.AddProgressReport(ctx, id, fix, "watchdog")
+	_, p, err = svc.AddProgressReport(ctx, id, fix)
 	require.NoError(t, err)
 	require.Equal(t, -1, *p.Disagreement.Steps)
 	require.Equal(t, 3, p.Disagreement.IndependentSeq)
@@ -141,25 +141,25 @@ func TestServiceCommitmentLifecycle(t *testing.T) {
 
 	// A correction of the commitment drops a milestone; until it is
 	// published, reports are checked against the published milestones.
-	v, err = svc.TransitionCommitment(ctx, id, 3, civicspace.ActionCorrect, "alice", "")
+	v, err = svc.TransitionCommitment(ctx, id, 3, civicspace.ActionCorrect, "")
 	require.NoError(t, err)
 	fewer := validCommitment("NOR")
 	fewer.Milestones = fewer.Milestones[:1]
-	v, err = svc.UpdateCommitment(ctx, id, v.Record.Version, fewer, "alice", "")
+	v, err = svc.UpdateCommitment(ctx, id, v.Record.Version, fewer, "")
 	require.NoError(t, err)
 	require.Len(t, v.Progress.Milestones, 2, "progress stays on the published revision")
-	pub, err := svc.PublishedCommitment(ctx, id)
+	pub, err := svc.Commitment(civicspace.NewContextWithPrincipal(ctx, civicspace.Anonymous), id)
 	require.NoError(t, err)
 	require.Equal(t, civicspace.Published, pub.Record.Status, "readers see the publication, not the correction")
 	require.Equal(t, 3, pub.Record.Version)
 	require.Len(t, pub.Record.Commitment.Milestones, 2)
-	require.Equal(t, "rita", pub.Record.UpdatedBy)
-	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2025-07-01", "law-passed"), "gov")
+	require.Equal(t, civicspace.System.Actor(), pub.Record.UpdatedBy)
+	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2025-07-01", "law-passed"))
 	require.NoError(t, err)
-	v, err = svc.TransitionCommitment(ctx, id, v.Record.Version, civicspace.ActionPublish, "rita", "")
+	v, err = svc.TransitionCommitment(ctx, id, v.Record.Version, civicspace.ActionPublish, "")
 	require.NoError(t, err)
 	require.Len(t, v.Progress.Milestones, 1)
-	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2025-07-02", "law-passed"), "gov")
+	_, _, err = svc.AddProgressReport(ctx, id, report(0, civicspace.ReporterGovernment, civicspace.CompletionComplete, "2025-07-02", "law-passed"))
 	requireCode(t, civicspace.EINVALID, err)
 
 	revs, err := svc.CommitmentRevisions(ctx, id)
@@ -173,13 +173,13 @@ func TestServiceCommitmentLifecycle(t *testing.T) {
 }
 
 func TestServiceCommitmentWarnings(t *testing.T) {
-	ctx := t.Context()
+	ctx := civicspace.NewContextWithPrincipal(t.Context(), civicspace.System)
 	svc, _ := commitmentService(t)
 	publish := func(c *civicspace.Commitment) *civicspace.CommitmentView {
 		t.Helper()
-		v, err := svc.CreateCommitment(ctx, c, "alice")
+		v, err := svc.CreateCommitment(ctx, c)
 		require.NoError(t, err)
-		v, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionPublish, "rita", "")
+		v, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionPublish, "")
 		require.NoError(t, err)
 		return v
 	}
@@ -193,7 +193,7 @@ func TestServiceCommitmentWarnings(t *testing.T) {
 	publish(in1("co.ws-1.2"))
 
 	// A third recommendation in the workstream: a warning, not an error.
-	v, err := svc.CreateCommitment(ctx, in1("fa.r1"), "alice")
+	v, err := svc.CreateCommitment(ctx, in1("fa.r1"))
 	require.NoError(t, err)
 	require.Empty(t, v.Problems)
 	require.Len(t, v.Warnings, 1)
@@ -203,14 +203,14 @@ func TestServiceCommitmentWarnings(t *testing.T) {
 	other, err := svc.Commitment(ctx, first.Record.ID)
 	require.NoError(t, err)
 	require.Empty(t, other.Warnings, "drafts of others do not count")
-	v, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionPublish, "rita", "")
+	v, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionPublish, "")
 	require.NoError(t, err)
 	require.Len(t, v.Warnings, 1)
 	other, err = svc.Commitment(ctx, first.Record.ID)
 	require.NoError(t, err)
 	require.Len(t, other.Warnings, 1, "once published, it is in everyone's set")
 
-	v, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionWithdraw, "rita", "")
+	v, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionWithdraw, "")
 	require.NoError(t, err)
 	require.Empty(t, v.Warnings, "a withdrawn commitment counts for nothing")
 	other, err = svc.Commitment(ctx, first.Record.ID)
@@ -219,7 +219,7 @@ func TestServiceCommitmentWarnings(t *testing.T) {
 }
 
 func TestServiceCountrySummary(t *testing.T) {
-	ctx := t.Context()
+	ctx := civicspace.NewContextWithPrincipal(t.Context(), civicspace.System)
 	svc, _ := commitmentService(t)
 	st := svc.Store
 
@@ -248,18 +248,18 @@ func TestServiceCountrySummary(t *testing.T) {
 
 	c := validCommitment("NOR", "SWE")
 	c.Occasion.WorkstreamID, c.Recommendations = "co.ws-1", []string{"co.ws-1.1"}
-	v, err := svc.CreateCommitment(ctx, c, "alice")
+	v, err := svc.CreateCommitment(ctx, c)
 	require.NoError(t, err)
-	_, err = svc.CreateCommitment(ctx, validCommitment("NOR"), "alice") // a draft: not in summaries
+	_, err = svc.CreateCommitment(ctx, validCommitment("NOR")) // a draft: not in summaries
 	require.NoError(t, err)
 
 	s, err := svc.CountryCommitmentSummary(ctx, "NOR")
 	require.NoError(t, err)
 	require.Empty(t, s.Commitments, "nothing published yet")
 
-	_, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionPublish, "rita", "")
+	_, err = svc.TransitionCommitment(ctx, v.Record.ID, v.Record.Version, civicspace.ActionPublish, "")
 	require.NoError(t, err)
-	_, _, err = svc.AddProgressReport(ctx, v.Record.ID, report(0, civicspace.ReporterGovernment, civicspace.CompletionSubstantial, "2024-06-01"), "gov")
+	_, _, err = svc.AddProgressReport(ctx, v.Record.ID, report(0, civicspace.ReporterGovernment, civicspace.CompletionSubstantial, "2024-06-01"))
 	require.NoError(t, err)
 	for _, country := range []string{"NOR", "SWE"} {
 		s, err = svc.CountryCommitmentSummary(ctx, country)
@@ -287,13 +287,4 @@ func TestServiceCountrySummary(t *testing.T) {
 	fu, err := svc.FollowUpCommitmentSummary(ctx)
 	require.NoError(t, err)
 	require.Equal(t, 1, fu.Processes[1].Counts.Commitments, "ogp")
-}
-
-// TestServiceNeedsCommitmentStore checks that a store without commitments
-// is an internal error, not a panic.
-func TestServiceNeedsCommitmentStore(t *testing.T) {
-	svc, _ := commitmentService(t)
-	svc.Store = struct{ civicspace.AssessmentStore }{svc.Store}
-	_, err := svc.Commitment(t.Context(), "cmt_x")
-	requireCode(t, civicspace.EINTERNAL, err)
 }

@@ -13,11 +13,11 @@ type Publication struct {
 	Kind         Kind
 }
 
-// PublicationLister is implemented by stores that list the latest
-// publications without reading their documents (civicspace/sqlite and
-// civicspace/postgres do). Rankings and region aggregates use it to show a
-// publication not yet scored under the policy in force as missing, instead
-// of leaving it out until "civicspace rescore" has scored it.
+// PublicationLister lists the latest publications without reading their
+// documents; every AssessmentStore is one. Rankings and region aggregates
+// use it to show a publication not yet scored under the policy in force as
+// missing, instead of leaving it out until "civicspace rescore" has scored
+// it.
 type PublicationLister interface {
 	// Publications returns the publications LatestPublished(f) returns, in
 	// the same order; f.Items is ignored.
@@ -28,15 +28,10 @@ type PublicationLister interface {
 // observation in obs (not scored under the policy obs were read under, or
 // without a value for the items read), an observation of no level and no
 // item: Ranking lists such a publication as missing and Regions counts it
-// as missing. A store that cannot list publications leaves obs as they
-// are.
+// as missing.
 func withUnscored(ctx context.Context, store AssessmentStore, f PublishedFilter, obs []Observation) ([]Observation, error) {
-	lister, ok := store.(PublicationLister)
-	if !ok {
-		return obs, nil
-	}
 	f.Items = nil
-	pubs, err := lister.Publications(ctx, f)
+	pubs, err := store.Publications(ctx, f)
 	if err != nil {
 		return nil, err
 	}

@@ -238,18 +238,12 @@ func settlePeriod(ctx context.Context, store AssessmentStore, f PublishedFilter,
 // targetObservations reads what a ranking or an aggregate of t needs: the
 // observations of t for the publications f selects, and for each
 // publication without one (no value for t, or not scored under
-// policyDigest) a placeholder, so that it shows as missing. A store that
-// lists publications gives them; otherwise the ratings are read with t's
-// observations, since every stored score has one, and publications not
-// scored under policyDigest are not seen.
+// policyDigest) a placeholder, so that it shows as missing.
 func targetObservations(ctx context.Context, store AssessmentStore, f PublishedFilter, policyDigest string, t Target) ([]Observation, error) {
 	levels := []string{t.Level}
 	f.Items = []string{t.ID}
 	if t.Level == LevelRating {
 		f.Items = []string{ObservationOverall}
-	} else if _, ok := store.(PublicationLister); !ok {
-		levels = append(levels, LevelRating)
-		f.Items = append(f.Items, ObservationOverall)
 	}
 	obs, err := store.Observations(ctx, f, policyDigest, levels...)
 	if err != nil {

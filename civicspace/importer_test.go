@@ -98,7 +98,7 @@ func TestImportAssessmentsIdempotent(t *testing.T) {
 	// Once submitted, a different file is refused and changes nothing; the
 	// same content is still unchanged.
 	id := upd.Results[0].ID
-	_, err = svc.Transition(ctx, id, 2, civicspace.ActionSubmit, "key:cli", "")
+	_, _, err = svc.Transition(ctx, id, 2, civicspace.ActionSubmit, "")
 	require.NoError(t, err)
 	refused, err := svc.ImportAssessments(ctx, read("open-xaa.json"), nil)
 	require.NoError(t, err)
@@ -115,7 +115,7 @@ func TestImportAssessmentsIdempotent(t *testing.T) {
 
 func TestImportAssessmentsRefusals(t *testing.T) {
 	svc, _ := newTestService(t, defaultScorer(t))
-	assessor := &civicspace.Principal{KeyID: "k1", Role: civicspace.RoleAssessor, Subjects: []string{"XAB"}}
+	assessor := &civicspace.Principal{KeyID: "k1", Role: civicspace.RoleAssessor, Subjects: []string{"XAB"}, Organisation: "Restrictia Ministry (demo)"}
 	ctx := civicspace.NewContextWithPrincipal(context.Background(), assessor)
 	good := exampleAssessment(t, "open-xaa.json")
 	noAuthor := exampleAssessment(t, "open-xaa.json")
@@ -152,9 +152,8 @@ func TestImportAssessmentsRefusals(t *testing.T) {
 	require.Len(t, page.Records, 1)
 
 	// Without a key nothing is imported.
-	anon, err := svc.ImportAssessments(context.Background(), items[:1], nil)
-	require.NoError(t, err)
-	require.Equal(t, civicspace.EUNAUTHORIZED, anon.Results[0].Code)
+	_, err = svc.ImportAssessments(context.Background(), items[:1], nil)
+	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(err))
 }
 
 // TestImportAssessmentsPeriodKey: a year and the range that covers it are

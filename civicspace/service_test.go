@@ -64,12 +64,12 @@ func defaultScorer(t *testing.T) *opa.Scorer {
 // A write succeeds even when its score cannot be computed; the revision
 // stays unscored (for rescore), and submitting needs the score first.
 func TestServiceScoreFailure(t *testing.T) {
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	scorer := &flakyScorer{Scorer: defaultScorer(t)}
 	scorer.failing.Store(true)
 	svc, logs := newTestService(t, scorer)
 
-	rec, problems, err := svc.CreateAssessment(ctx, exampleAssessment(t, "open-xaa.json"), "tester")
+	rec, problems, err := svc.CreateAssessment(ctx, exampleAssessment(t, "open-xaa.json"))
 	require.NoError(t, err)
 	require.Empty(t, problems)
 	require.Contains(t, logs.String(), `"msg":"score not stored; run civicspace rescore"`)
@@ -77,7 +77,7 @@ func TestServiceScoreFailure(t *testing.T) {
 	_, err = svc.StoredScore(ctx, rec.ID, 0)
 	require.Equal(t, civicspace.ENOTFOUND, civicspace.ErrorCode(err))
 
-	_, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "tester", "")
+	_, _, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "")
 	require.Equal(t, civicspace.ETIMEOUT, civicspace.ErrorCode(err))
 	got, _, err := svc.Assessment(ctx, rec.ID)
 	require.NoError(t, err)
@@ -85,7 +85,7 @@ func TestServiceScoreFailure(t *testing.T) {
 
 	// Once the policy answers, submitting scores the draft first.
 	scorer.failing.Store(false)
-	sub, err := svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "tester", "")
+	sub, _, err := svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "")
 	require.NoError(t, err)
 	require.Equal(t, civicspace.Submitted, sub.Status)
 	sc, err := svc.StoredScore(ctx, rec.ID, 0)
@@ -95,24 +95,24 @@ func TestServiceScoreFailure(t *testing.T) {
 
 // A stale or refused move fails before any scoring.
 func TestServiceTransitionChecksFirst(t *testing.T) {
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	scorer := &flakyScorer{Scorer: defaultScorer(t)}
 	svc, _ := newTestService(t, scorer)
-	rec, _, err := svc.CreateAssessment(ctx, exampleAssessment(t, "open-xaa.json"), "tester")
+	rec, _, err := svc.CreateAssessment(ctx, exampleAssessment(t, "open-xaa.json"))
 	require.NoError(t, err)
 	calls := scorer.calls.Load()
 
-	_, err = svc.Transition(ctx, rec.ID, rec.Version+1, civicspace.ActionSubmit, "tester", "")
+	_, _, err = svc.Transition(ctx, rec.ID, rec.Version+1, civicspace.ActionSubmit, "")
 	require.Equal(t, civicspace.ECONFLICT, civicspace.ErrorCode(err))
-	_, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionPublish, "tester", "")
+	_, _, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionPublish, "")
 	require.Equal(t, civicspace.ESTATE, civicspace.ErrorCode(err))
 
 	bad := exampleAssessment(t, "open-xaa.json")
 	bad.Author = ""
-	upd, problems, err := svc.UpdateAssessment(ctx, rec.ID, rec.Version, bad, "tester", "")
+	upd, problems, err := svc.UpdateAssessment(ctx, rec.ID, rec.Version, bad, "")
 	require.NoError(t, err)
 	require.Len(t, problems, 1)
-	_, err = svc.Transition(ctx, rec.ID, upd.Version, civicspace.ActionSubmit, "tester", "")
+	_, _, err = svc.Transition(ctx, rec.ID, upd.Version, civicspace.ActionSubmit, "")
 	require.Equal(t, civicspace.EINVALID, civicspace.ErrorCode(err))
 	require.Equal(t, problems, civicspace.ErrorProblems(err))
 	require.Equal(t, calls, scorer.calls.Load())
@@ -121,9 +121,9 @@ func TestServiceTransitionChecksFirst(t *testing.T) {
 // Reading a score under a new policy falls back to the latest one stored
 // under any policy, which says which policy it is.
 func TestServiceStoredScoreFallsBack(t *testing.T) {
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	svc, _ := newTestService(t, defaultScorer(t))
-	rec, _, err := svc.CreateAssessment(ctx, exampleAssessment(t, "host-donor-xac.json"), "tester")
+	rec, _, err := svc.CreateAssessment(ctx, exampleAssessment(t, "host-donor-xac.json"))
 	require.NoError(t, err)
 	first, err := svc.StoredScore(ctx, rec.ID, 0)
 	require.NoError(t, err)
@@ -136,7 +136,7 @@ func TestServiceStoredScoreFallsBack(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, first.PolicyDigest, sc.PolicyDigest)
 
-	report, err := svc.Rescore(ctx, nil)
+	report, err := svc.Rescore(ctx, "", nil)
 	require.NoError(t, err)
 	require.Equal(t, 1, report.Scored)
 	sc, err = svc.StoredScore(ctx, rec.ID, 0)
@@ -150,9 +150,9 @@ func TestServiceStoredScoreFallsBack(t *testing.T) {
 // Comparisons read the observations of published revisions, whether the
 // score was copied at publication or computed by a rescore.
 func TestServiceObservationsOfPublishedRevisions(t *testing.T) {
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	svc, _ := newTestService(t, defaultScorer(t))
-	rec, _, err := svc.CreateAssessment(ctx, exampleAssessment(t, "open-xaa.json"), "tester")
+	rec, _, err := svc.CreateAssessment(ctx, exampleAssessment(t, "open-xaa.json"))
 	require.NoError(t, err)
 	filter := civicspace.PublishedFilter{Countries: []string{"XAA"}}
 	obs, err := svc.Store.Observations(ctx, filter, svc.Scorer.PolicyDigest(), civicspace.LevelRating)
@@ -160,7 +160,7 @@ func TestServiceObservationsOfPublishedRevisions(t *testing.T) {
 	require.Empty(t, obs, "nothing published yet")
 
 	for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
-		rec, err = svc.Transition(ctx, rec.ID, rec.Version, action, "tester", "")
+		rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, action, "")
 		require.NoError(t, err)
 	}
 	sc, err := svc.StoredScore(ctx, rec.ID, 0)
@@ -176,7 +176,7 @@ func TestServiceObservationsOfPublishedRevisions(t *testing.T) {
 	require.Greater(t, len(all), len(svc.Catalog.Indicators()), "every level is there")
 
 	// Opened for correction: comparisons keep reading the publication.
-	_, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionCorrect, "tester", "")
+	_, _, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionCorrect, "")
 	require.NoError(t, err)
 	obs, err = svc.Store.Observations(ctx, filter, svc.Scorer.PolicyDigest(), civicspace.LevelRating)
 	require.NoError(t, err)
@@ -187,7 +187,7 @@ func TestServiceObservationsOfPublishedRevisions(t *testing.T) {
 	strict, err := opa.NewScorer(svc.Catalog, opa.WithData(map[string]any{"civicspace": map[string]any{"policy": map[string]any{"min_coverage": 0.9}}}))
 	require.NoError(t, err)
 	svc.Scorer = strict
-	_, err = svc.Rescore(ctx, nil)
+	_, err = svc.Rescore(ctx, "", nil)
 	require.NoError(t, err)
 	obs, err = svc.Store.Observations(ctx, filter, strict.PolicyDigest(), civicspace.LevelRating)
 	require.NoError(t, err)

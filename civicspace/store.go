@@ -161,7 +161,7 @@ type AssessmentFilter struct {
 	Author string
 	// Visible, when not nil, keeps only what a caller may list: what it
 	// owns (see Ownership), in any status, and everything else once
-	// published. ListScope sets it.
+	// published. listScope sets it.
 	Visible *Ownership
 	// PageSize is clamped to 1-MaxPageSize; 0 means DefaultPageSize.
 	PageSize  int
@@ -251,6 +251,10 @@ type AssessmentStore interface {
 	// revisions selected by f, scored under policyDigest, at the given
 	// levels (all if empty).
 	Observations(ctx context.Context, f PublishedFilter, policyDigest string, levels ...string) ([]Observation, error)
+
+	// Publications lists what LatestPublished would return, without the
+	// documents.
+	PublicationLister
 
 	// Ping checks the store is reachable.
 	Ping(ctx context.Context) error

@@ -585,15 +585,16 @@ func (e OccasionKind) Valid() bool {
 
 // Defines values for ProblemCode.
 const (
-	ProblemCodeConflict     ProblemCode = "conflict"
-	ProblemCodeForbidden    ProblemCode = "forbidden"
-	ProblemCodeInternal     ProblemCode = "internal"
-	ProblemCodeInvalid      ProblemCode = "invalid"
-	ProblemCodeInvalidState ProblemCode = "invalid_state"
-	ProblemCodeNotFound     ProblemCode = "not_found"
-	ProblemCodeRateLimited  ProblemCode = "rate_limited"
-	ProblemCodeTimeout      ProblemCode = "timeout"
-	ProblemCodeUnauthorized ProblemCode = "unauthorized"
+	ProblemCodeConflict         ProblemCode = "conflict"
+	ProblemCodeForbidden        ProblemCode = "forbidden"
+	ProblemCodeInternal         ProblemCode = "internal"
+	ProblemCodeInvalid          ProblemCode = "invalid"
+	ProblemCodeInvalidState     ProblemCode = "invalid_state"
+	ProblemCodeMethodNotAllowed ProblemCode = "method_not_allowed"
+	ProblemCodeNotFound         ProblemCode = "not_found"
+	ProblemCodeRateLimited      ProblemCode = "rate_limited"
+	ProblemCodeTimeout          ProblemCode = "timeout"
+	ProblemCodeUnauthorized     ProblemCode = "unauthorized"
 )
 
 // Valid indicates whether the value is a known member of the ProblemCode enum.
@@ -608,6 +609,8 @@ func (e ProblemCode) Valid() bool {
 	case ProblemCodeInvalid:
 		return true
 	case ProblemCodeInvalidState:
+		return true
+	case ProblemCodeMethodNotAllowed:
 		return true
 	case ProblemCodeNotFound:
 		return true

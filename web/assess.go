@@ -94,7 +94,7 @@ func (a *Handler) work(w http.ResponseWriter, r *http.Request) {
 	}
 	d := &workData{Owned: owned, Roles: civicspace.Roles}
 	for _, rec := range owned {
-		if rec.Status == civicspace.Submitted && civicspace.AuthorizeWrite(p, civicspace.ActionPublish, rec, nil) == nil {
+		if rec.Status == civicspace.Submitted && a.svc.MayAct(withPrincipal(r.Context(), p), civicspace.ActionPublish, rec) {
 			d.ToReview = append(d.ToReview, rec)
 		}
 	}
@@ -186,7 +186,7 @@ func (a *Handler) questionnaire(w http.ResponseWriter, r *http.Request) {
 		a.fail(w, r, err)
 		return
 	}
-	if !full || rec.Status != civicspace.Draft || civicspace.AuthorizeWrite(p, civicspace.ActionUpdate, rec, nil) != nil {
+	if !full || rec.Status != civicspace.Draft || !a.svc.MayAct(withPrincipal(r.Context(), p), civicspace.ActionUpdate, rec) {
 		redirect(w, r, "/work/assessments/"+rec.ID+"/review")
 		return
 	}
@@ -235,7 +235,7 @@ func (a *Handler) governmentAnswers(ctx context.Context, cat *civicspace.Catalog
 	if err != nil || len(page.Records) == 0 {
 		return
 	}
-	gov, err := a.publishedRecord(ctx, page.Records[0])
+	gov, err := a.svc.PublishedAssessment(ctx, page.Records[0].ID)
 	if err != nil {
 		return
 	}

@@ -118,14 +118,8 @@ type scorecardData struct {
 // drawn with the catalog in the page's language.
 func (a *Handler) scorecard(w http.ResponseWriter, r *http.Request) {
 	rq := reqOf(r.Context())
-	rec, err := a.svc.Store.Assessment(r.Context(), r.PathValue("id"))
-	if err == nil {
-		// The public page shows the published revision, even to owners.
-		rec, err = a.publishedRecord(r.Context(), rec)
-		if err == nil {
-			_, err = civicspace.AuthorizeRead(rq.p, rec)
-		}
-	}
+	// The public page shows the published revision, even to owners.
+	rec, err := a.svc.PublishedAssessment(withPrincipal(r.Context(), rq.p), r.PathValue("id"))
 	if err != nil {
 		a.fail(w, r, err)
 		return
@@ -142,7 +136,7 @@ func (a *Handler) scorecard(w http.ResponseWriter, r *http.Request) {
 func (a *Handler) scoreData(r *http.Request, rec *civicspace.Record) (*scorecardData, error) {
 	d := &scorecardData{Record: rec}
 	d.Country, _ = a.svc.Countries.Lookup(rec.Assessment.Subject.Country)
-	sc, err := a.storedScore(r.Context(), rec)
+	sc, err := a.storedScore(r.Context(), reqOf(r.Context()).p, rec)
 	if err != nil {
 		return nil, err
 	}

@@ -53,8 +53,8 @@ func (a *Handler) reviewData(r *http.Request, p *civicspace.Principal, rec *civi
 	if len(problems) == 0 {
 		d.Score, _ = a.scoreData(r, rec)
 	}
-	d.CanDecide = rec.Status == civicspace.Submitted && civicspace.AuthorizeWrite(p, civicspace.ActionPublish, rec, nil) == nil
-	d.CanEdit = rec.Status == civicspace.Draft && civicspace.AuthorizeWrite(p, civicspace.ActionUpdate, rec, nil) == nil
+	d.CanDecide = rec.Status == civicspace.Submitted && a.svc.MayAct(withPrincipal(r.Context(), p), civicspace.ActionPublish, rec)
+	d.CanEdit = rec.Status == civicspace.Draft && a.svc.MayAct(withPrincipal(r.Context(), p), civicspace.ActionUpdate, rec)
 	return d
 }
 

@@ -196,7 +196,9 @@ func (a *Handler) middleware(next http.Handler) http.Handler {
 				return
 			}
 		}
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), reqKey{}, rq)))
+		// Every Service call of the page runs as the signed-in caller.
+		ctx := civicspace.NewContextWithPrincipal(context.WithValue(r.Context(), reqKey{}, rq), rq.p)
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

@@ -27,6 +27,7 @@ func RunCommitments(t *testing.T, open func(t *testing.T) civicspace.CommitmentS
 		{"UpdateOnlyDrafts", testCommitmentUpdateOnlyDrafts},
 		{"List", testCommitmentList},
 		{"Published", testPublishedCommitments},
+		{"ListUnderCorrection", testCommitmentListUnderCorrection},
 		{"Reports", testProgressReports},
 		{"ConcurrentReports", testConcurrentReports},
 		{"ConcurrentUpdates", testConcurrentCommitmentUpdates},
@@ -401,6 +402,51 @@ func testCommitmentList(t *testing.T, s civicspace.CommitmentStore) {
 			requireCode(t, civicspace.EINVALID, err, "token %q", token)
 		}
 	})
+}
+
+// testCommitmentListUnderCorrection checks that readers who see only
+// publications (PublishedOnly) are listed the published view of a
+// commitment whose correction is being drafted, filtered on it: the
+// draft's status and content do not show through the filters.
+func testCommitmentListUnderCorrection(t *testing.T, s civicspace.CommitmentStore) {
+	ctx := t.Context()
+	pub := commitmentIn(ctx, t, s, CommitmentFixture("NOR"), civicspace.ActionPublish, civicspace.ActionCorrect)
+	fixed := CommitmentFixture("DNK")
+	fixed.FollowUp = "cod"
+	pub, err := s.UpdateCommitment(ctx, pub.ID, pub.Version, fixed, "bob", "it was Denmark's")
+	require.NoError(t, err)
+	require.Equal(t, civicspace.Draft, pub.Status)
+	draft := commitmentIn(ctx, t, s, CommitmentFixture("NOR"))
+
+	for _, tc := range []struct {
+		name   string
+		filter civicspace.CommitmentFilter
+		want   []string
+	}{
+		{"published", civicspace.CommitmentFilter{Status: civicspace.Published}, []string{pub.ID}},
+		{"draft", civicspace.CommitmentFilter{Status: civicspace.Draft}, []string{}},
+		{"published country", civicspace.CommitmentFilter{Country: "NOR"}, []string{pub.ID}},
+		{"drafted country", civicspace.CommitmentFilter{Country: "DNK"}, []string{}},
+		{"drafted follow-up", civicspace.CommitmentFilter{FollowUp: "cod"}, []string{}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.filter.PublishedOnly = true
+			require.Equal(t, tc.want, listCommitments(ctx, t, s, tc.filter, 0))
+		})
+	}
+	page, err := s.ListCommitments(ctx, civicspace.CommitmentFilter{PublishedOnly: true})
+	require.NoError(t, err)
+	require.Len(t, page.Records, 1)
+	got := page.Records[0]
+	require.Equal(t, civicspace.Published, got.Status, "the published view")
+	require.Equal(t, 2, got.Version)
+	require.Equal(t, 2, got.PublishedVersion)
+	require.Equal(t, *CommitmentFixture("NOR"), got.Commitment, "the publication, not the correction")
+	require.Equal(t, "rita", got.UpdatedBy, "stamped by who published it")
+
+	// Those who may see drafts still filter on the current state.
+	require.Equal(t, []string{pub.ID, draft.ID}, listCommitments(ctx, t, s, civicspace.CommitmentFilter{Status: civicspace.Draft}, 0))
+	require.Equal(t, []string{pub.ID}, listCommitments(ctx, t, s, civicspace.CommitmentFilter{Country: "DNK"}, 0))
 }
 
 // testPublishedCommitments checks that readers see published revisions:

@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(t *testing.T) civicspace.AssessmentStore) {
 		{"Delete", testDelete},
 		{"List", testList},
 		{"ListVisible", testListVisible},
+		{"ListUnderCorrection", testListUnderCorrection},
 		{"ListUnderConcurrentInserts", testListUnderConcurrentInserts},
 		{"ConcurrentUpdates", testConcurrentUpdates},
 		{"LatestPublished", testLatestPublished},
@@ -498,6 +499,45 @@ func testList(t *testing.T, s civicspace.AssessmentStore) {
 // record that existed before paging started is seen exactly once, and what
 // was seen is exactly the beginning of the final listing (no committed
 // record slipped in behind the cursor).
+// testListUnderCorrection checks that readers who see only publications
+// (PublishedOnly) are listed the published view of an assessment whose
+// correction is being drafted, filtered on it.
+func testListUnderCorrection(t *testing.T, s civicspace.AssessmentStore) {
+	ctx := t.Context()
+	rec := createIn(ctx, t, s, Fixture("NOR", "2024", civicspace.KindSelf), civicspace.Published)
+	rec = transition(ctx, t, s, rec, civicspace.ActionCorrect)
+	rec, err := s.UpdateAssessment(ctx, rec.ID, rec.Version, Fixture("SWE", "2025", civicspace.KindSelf), "bob", "wrong country")
+	require.NoError(t, err)
+	publishedAt := rec.PublishedVersion
+
+	for _, tc := range []struct {
+		name   string
+		filter civicspace.AssessmentFilter
+		want   []string
+	}{
+		{"published", civicspace.AssessmentFilter{Status: civicspace.Published}, []string{rec.ID}},
+		{"draft", civicspace.AssessmentFilter{Status: civicspace.Draft}, []string{}},
+		{"published country", civicspace.AssessmentFilter{Country: "NOR", Period: "2024"}, []string{rec.ID}},
+		{"drafted country", civicspace.AssessmentFilter{Country: "SWE"}, []string{}},
+		{"drafted period", civicspace.AssessmentFilter{Period: "2025"}, []string{}},
+		{"published subject", civicspace.AssessmentFilter{Subjects: []string{"NOR"}}, []string{rec.ID}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			tc.filter.PublishedOnly = true
+			require.Equal(t, tc.want, listAll(ctx, t, s, tc.filter, 0))
+		})
+	}
+	page, err := s.ListAssessments(ctx, civicspace.AssessmentFilter{PublishedOnly: true})
+	require.NoError(t, err)
+	require.Len(t, page.Records, 1)
+	got := page.Records[0]
+	require.Equal(t, civicspace.Published, got.Status, "the published view")
+	require.Equal(t, publishedAt, got.Version)
+	require.Equal(t, "NOR", got.Assessment.Subject.Country, "the publication, not the correction")
+	require.Equal(t, []string{rec.ID}, listAll(ctx, t, s, civicspace.AssessmentFilter{Country: "SWE", Status: civicspace.Draft}, 0),
+		"those who may see drafts filter on the current state")
+}
+
 func testListUnderConcurrentInserts(t *testing.T, s civicspace.AssessmentStore) {
 	ctx := t.Context()
 	var initial []string

@@ -118,7 +118,7 @@ func newCommitmentsListCmd(a *app) *cobra.Command {
 			f.Status, f.PageSize = civicspace.AssessmentStatus(status), civicspace.MaxPageSize
 			var recs []*civicspace.CommitmentRecord
 			for {
-				page, err := svc.ListCommitments(cmd.Context(), f)
+				page, err := svc.ListCommitments(operator(cmd.Context()), f)
 				if err != nil {
 					return commitmentExit(err)
 				}
@@ -170,11 +170,11 @@ func newCommitmentsShowCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer done()
-			v, err := svc.Commitment(cmd.Context(), args[0])
+			v, err := svc.Commitment(operator(cmd.Context()), args[0])
 			if err != nil {
 				return commitmentExit(err)
 			}
-			reports, _, err := svc.ProgressReports(cmd.Context(), args[0])
+			reports, _, err := svc.ProgressReports(operator(cmd.Context()), args[0])
 			if err != nil {
 				return err
 			}
@@ -236,7 +236,7 @@ with this one among them.`,
 				return err
 			}
 			defer done()
-			v, err := svc.CreateCommitment(cmd.Context(), c, civicspace.System.Actor())
+			v, err := svc.CreateCommitment(operator(cmd.Context()), c)
 			if err != nil {
 				return commitmentExit(err)
 			}
@@ -276,11 +276,12 @@ func newCommitmentsPublishCmd(a *app) *cobra.Command {
 				return err
 			}
 			defer done()
-			rec, err := svc.CommitmentRecord(cmd.Context(), args[0])
+			ctx := operator(cmd.Context())
+			cur, err := svc.Commitment(ctx, args[0])
 			if err != nil {
 				return commitmentExit(err)
 			}
-			v, err := svc.TransitionCommitment(cmd.Context(), rec.ID, rec.Version, civicspace.ActionPublish, civicspace.System.Actor(), note)
+			v, err := svc.TransitionCommitment(ctx, cur.Record.ID, cur.Record.Version, civicspace.ActionPublish, note)
 			if err != nil {
 				return commitmentExit(err)
 			}
@@ -324,7 +325,7 @@ number and where the commitment stands after it.`,
 				return err
 			}
 			defer done()
-			stored, p, err := svc.AddProgressReport(cmd.Context(), args[0], in, civicspace.System.Actor())
+			stored, p, err := svc.AddProgressReport(operator(cmd.Context()), args[0], in)
 			if err != nil {
 				return commitmentExit(err)
 			}

@@ -22,7 +22,7 @@ import (
 // returns the --db value and the ID of XAA's 2025 self-assessment.
 func seedCompareDB(t *testing.T) (string, string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	path := filepath.Join(t.TempDir(), "compare.db")
 	st, err := sqlite.Open(ctx, path)
 	require.NoError(t, err)
@@ -40,11 +40,11 @@ func seedCompareDB(t *testing.T) (string, string) {
 		return a
 	}
 	publish := func(a *civicspace.Assessment) string {
-		rec, problems, err := svc.CreateAssessment(ctx, a, "test")
+		rec, problems, err := svc.CreateAssessment(ctx, a)
 		require.NoError(t, err)
 		require.Empty(t, problems)
 		for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
-			rec, err = svc.Transition(ctx, rec.ID, rec.Version, action, "test", "")
+			rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, action, "")
 			require.NoError(t, err)
 		}
 		return rec.ID

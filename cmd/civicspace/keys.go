@@ -1,7 +1,7 @@
 package main
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"log/slog"
 	"strings"
@@ -14,12 +14,6 @@ import (
 
 func init() { commands = append(commands, newKeysCmd) }
 
-// keysStore is what the keys commands need of the database.
-type keysStore interface {
-	civicspace.KeyStore
-	civicspace.AuditStore
-}
-
 func newKeysCmd(a *app) *cobra.Command {
 	var dbURL string
 	cmd := &cobra.Command{
@@ -31,29 +25,21 @@ against the server's database, then manage the rest with it over REST or
 here. A key's secret is printed once, at creation; the database keeps only its
 SHA-256. Every creation and revocation is recorded in the audit trail.`,
 	}
-	open := func(cmd *cobra.Command) (keysStore, func(), error) {
+	// open returns the service the keys commands run on: the database's,
+	// as the local operator (an admin), so that every change is recorded
+	// in the audit trail as the REST API's are.
+	open := func(cmd *cobra.Command) (*civicspace.Service, context.Context, func(), error) {
 		db, err := parseDatabase(dbURL)
 		if err != nil {
-			return nil, nil, &exitError{code: exitInvalid, err: err}
+			return nil, nil, nil, &exitError{code: exitInvalid, err: err}
 		}
 		logger := slog.New(slog.NewJSONHandler(a.stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
 		store, err := openStore(cmd.Context(), dbURL, logger)
 		if err != nil {
-			return nil, nil, fmt.Errorf("open %s: %w", db, err)
+			return nil, nil, nil, fmt.Errorf("open %s: %w", db, err)
 		}
-		ks, ok := store.(keysStore)
-		if !ok {
-			store.Close()
-			return nil, nil, fmt.Errorf("%s keeps no API keys", db)
-		}
-		return ks, func() { store.Close() }, nil
-	}
-	audit := func(cmd *cobra.Command, s keysStore, action, target string, details any) error {
-		data, err := json.Marshal(details)
-		if err != nil {
-			return err
-		}
-		return s.AppendAudit(cmd.Context(), &civicspace.AuditEntry{Actor: civicspace.System.Actor(), Action: action, Target: target, Details: data})
+		svc := &civicspace.Service{Store: store, Logger: logger}
+		return svc, operator(cmd.Context()), func() { store.Close() }, nil
 	}
 
 	var (
@@ -70,23 +56,20 @@ SHA-256. Every creation and revocation is recorded in the audit trail.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			spec.Role, spec.TTL = civicspace.KeyRole(role), expires
-			secret, k, err := civicspace.NewAPIKey(spec, civicspace.System.Actor(), time.Now())
+			svc, ctx, done, err := open(cmd)
 			if err != nil {
+				return err
+			}
+			defer done()
+			secret, k, err := svc.CreateKey(ctx, spec)
+			if len(civicspace.ErrorProblems(err)) > 0 {
 				var b strings.Builder
 				for _, p := range civicspace.ErrorProblems(err) {
 					fmt.Fprintf(&b, "\n  %s: %s", flagOf[strings.SplitN(p.Pointer+"/", "/", 3)[1]], p.Detail)
 				}
 				return &exitError{code: exitInvalid, err: fmt.Errorf("%s%s", civicspace.ErrorMessage(err), b.String())}
 			}
-			s, done, err := open(cmd)
 			if err != nil {
-				return err
-			}
-			defer done()
-			if err := s.CreateKey(cmd.Context(), k); err != nil {
-				return err
-			}
-			if err := audit(cmd, s, "createKey", k.ID, map[string]any{"role": k.Role, "subjects": k.Subjects, "organisation": k.Organisation}); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stderr, "created %s key %s; its secret is shown this once:\n", k.Role, k.ID)
@@ -106,12 +89,12 @@ SHA-256. Every creation and revocation is recorded in the audit trail.`,
 		Short: "List keys (never their secrets)",
 		Args:  cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			s, done, err := open(cmd)
+			svc, ctx, done, err := open(cmd)
 			if err != nil {
 				return err
 			}
 			defer done()
-			keys, err := s.Keys(cmd.Context())
+			keys, err := svc.Keys(ctx)
 			if err != nil {
 				return err
 			}
@@ -137,16 +120,13 @@ SHA-256. Every creation and revocation is recorded in the audit trail.`,
 		Short: "Revoke a key: from now on it is answered 401",
 		Args:  cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			s, done, err := open(cmd)
+			svc, ctx, done, err := open(cmd)
 			if err != nil {
 				return err
 			}
 			defer done()
-			k, err := s.RevokeKey(cmd.Context(), args[0], time.Now())
+			k, err := svc.RevokeKey(ctx, args[0])
 			if err != nil {
-				return err
-			}
-			if err := audit(cmd, s, "revokeKey", k.ID, map[string]any{}); err != nil {
 				return err
 			}
 			fmt.Fprintf(a.stdout, "revoked %s key %s at %s\n", k.Role, k.ID, k.RevokedAt.Format(time.RFC3339))
@@ -168,4 +148,11 @@ func optTime(t *time.Time) string {
 		return "-"
 	}
 	return t.Format(time.RFC3339)
+}
+
+// operator is ctx carrying the local operator: the command line has the
+// database in hand, and so every right already; it acts as an admin, and
+// its changes are recorded in the audit trail as key:cli.
+func operator(ctx context.Context) context.Context {
+	return civicspace.NewContextWithPrincipal(ctx, civicspace.System)
 }

@@ -52,7 +52,7 @@ func TestKeys(t *testing.T) {
 	store, err := openStore(ctx, db, slog.New(slog.DiscardHandler))
 	require.NoError(t, err)
 	defer store.Close()
-	keys := store.(civicspace.KeyStore)
+	keys := store
 	admin, err := keys.Key(ctx, adminID)
 	require.NoError(t, err)
 	require.NoError(t, admin.Verify(secret, time.Now()), "the printed secret is the key")
@@ -61,7 +61,7 @@ func TestKeys(t *testing.T) {
 	require.Equal(t, civicspace.EUNAUTHORIZED, civicspace.ErrorCode(assessor.Verify(assessorSecret, time.Now())), "revoked")
 	require.WithinDuration(t, time.Now().Add(720*time.Hour), *assessor.ExpiresAt, time.Minute)
 
-	page, err := store.(civicspace.AuditStore).Audit(ctx, civicspace.AuditFilter{Actor: civicspace.System.Actor()})
+	page, err := store.Audit(ctx, civicspace.AuditFilter{Actor: civicspace.System.Actor()})
 	require.NoError(t, err)
 	var actions []string
 	for _, e := range page.Entries {
@@ -76,6 +76,9 @@ func TestKeys(t *testing.T) {
 		flag string
 	}{
 		{[]string{"--role", "assessor"}, "--subject"},
+		{[]string{"--role", "assessor", "--subject", "ABC"}, `"ABC" is not a known country code`},
+		{[]string{"--role", "reviewer", "--subject", "xaa"}, `"xaa" is not a known country code`},
+		{[]string{"--role", "assessor", "--subject", "org: "}, "--subject"},
 		{[]string{"--role", "watchdog"}, "--organisation"},
 		{[]string{"--role", "root"}, "--role"},
 	} {

@@ -1,8 +1,6 @@
 package main
 
 import (
-	"context"
-	"encoding/json"
 	"fmt"
 	"log/slog"
 
@@ -66,16 +64,9 @@ audit trail.`,
 				return fmt.Errorf("open %s: %w", db, err)
 			}
 			defer store.Close()
-			under := "policy "
-			if packRef != "" {
-				pack, ref, err := packScorer(cmd.Context(), store, cat, packRef)
-				if err != nil {
-					return err
-				}
-				scorer, packRef, under = pack, ref, "pack "+ref+", policy "
-			}
-			svc := &civicspace.Service{Catalog: cat, Countries: civicspace.DefaultCountries(), Store: store, Scorer: scorer, Logger: logger}
-			report, err := svc.Rescore(cmd.Context(), func(ref civicspace.RevisionRef, err error) {
+			svc := &civicspace.Service{Catalog: cat, Countries: civicspace.DefaultCountries(), Store: store, Scorer: scorer, Logger: logger,
+				Packs: &opa.PackCompiler{Catalog: cat, Countries: civicspace.DefaultCountries()}}
+			report, err := svc.Rescore(operator(cmd.Context()), packRef, func(ref civicspace.RevisionRef, err error) {
 				if err != nil {
 					fmt.Fprintf(a.stdout, "skipped %s version %d: %v\n", ref.AssessmentID, ref.Version, err)
 					return
@@ -83,12 +74,16 @@ audit trail.`,
 				fmt.Fprintf(a.stdout, "scored %s version %d\n", ref.AssessmentID, ref.Version)
 			})
 			if report != nil {
+				under := "policy "
+				if report.Pack != "" {
+					under = "pack " + report.Pack + ", policy "
+				}
 				fmt.Fprintf(a.stdout, "%s scored, %s skipped under %s%s (%s)\n",
 					countOf(report.Scored, "revision", "revisions"), countOf(len(report.Skipped), "revision", "revisions"),
 					under, shortDigest(report.PolicyDigest), db)
-				if auditErr := auditRescore(cmd.Context(), store, packRef, report); err == nil {
-					err = auditErr
-				}
+			}
+			if packRef != "" && err != nil && report == nil {
+				return fmt.Errorf("policy pack %s: %w", packRef, err)
 			}
 			return err
 		},
@@ -98,43 +93,4 @@ audit trail.`,
 	cmd.Flags().StringVar(&policyDir, "policy", "", "directory of Rego modules and data documents overriding the built-in policy")
 	cmd.Flags().StringVar(&packRef, "pack", "", "score under this policy pack of the database, NAME@VERSION (the latest version for a bare NAME)")
 	return cmd
-}
-
-// packScorer compiles a pack stored in the database, with the same
-// restricted capabilities, deadlines and tests as an upload, and returns
-// it with its full name@version.
-func packScorer(ctx context.Context, store civicspace.AssessmentStore, cat *civicspace.Catalog, ref string) (civicspace.Scorer, string, error) {
-	packs, ok := store.(civicspace.PolicyPackStore)
-	if !ok {
-		return nil, "", fmt.Errorf("this database keeps no policy packs")
-	}
-	name, version := civicspace.ParsePackRef(ref)
-	p, err := packs.PolicyPack(ctx, name, version)
-	if err != nil {
-		return nil, "", fmt.Errorf("policy pack %s: %w", ref, err)
-	}
-	scorer, _, err := (&opa.PackCompiler{Catalog: cat, Countries: civicspace.DefaultCountries()}).CompilePack(ctx, p)
-	if err != nil {
-		return nil, "", fmt.Errorf("policy pack %s: %w", p.Ref(), err)
-	}
-	return scorer, p.Ref(), nil
-}
-
-// auditRescore records a rescoring run in the audit trail, when the
-// database keeps one: stored scores are writes like any other.
-func auditRescore(ctx context.Context, store civicspace.AssessmentStore, packRef string, report *civicspace.RescoreReport) error {
-	audit, ok := store.(civicspace.AuditStore)
-	if !ok {
-		return nil
-	}
-	target := report.PolicyDigest
-	details := map[string]any{"policy_digest": report.PolicyDigest, "scored": report.Scored, "skipped": len(report.Skipped)}
-	if packRef != "" {
-		target, details["pack"] = packRef, packRef
-	}
-	data, err := json.Marshal(details)
-	if err != nil {
-		return err
-	}
-	return audit.AppendAudit(ctx, &civicspace.AuditEntry{Actor: civicspace.System.Actor(), Action: "rescore", Target: target, Details: data})
 }

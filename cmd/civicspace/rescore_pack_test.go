@@ -16,7 +16,7 @@ import (
 // database: the pack's scores are stored beside the originals, which stay
 // what a plain read returns, and the run is in the audit trail.
 func TestRescorePack(t *testing.T) {
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "cs.db")
 	cat := civicspace.DefaultCatalog()
 	base, err := newPolicyScorer(cat, "")
@@ -27,18 +27,18 @@ func TestRescorePack(t *testing.T) {
 	svc := &civicspace.Service{Catalog: cat, Countries: civicspace.DefaultCountries(), Store: store, Scorer: base}
 	a, err := civicspace.ParseAssessment(readExample(t, "open-xaa.json"))
 	require.NoError(t, err)
-	rec, problems, err := svc.CreateAssessment(ctx, a, "test")
+	rec, problems, err := svc.CreateAssessment(ctx, a)
 	require.NoError(t, err)
 	require.Empty(t, problems)
-	rec, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "test", "")
+	rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "")
 	require.NoError(t, err)
-	rec, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionPublish, "test", "")
+	rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionPublish, "")
 	require.NoError(t, err)
 	original, err := svc.StoredScore(ctx, rec.ID, 0)
 	require.NoError(t, err)
 
 	// Two versions of a pack, uploaded as the REST API does.
-	packs := store.(civicspace.PolicyPackStore)
+	packs := store
 	for _, p := range []*civicspace.PolicyPack{
 		{Name: "strict", Version: "1.0.0", Files: map[string]string{"civicspace/policy/data.json": `{"status": {"met": 101}}`}},
 		{Name: "strict", Version: "1.1.0", Files: map[string]string{"civicspace/policy/data.json": `{"status": {"met": 99}}`}},
@@ -77,7 +77,7 @@ func TestRescorePack(t *testing.T) {
 	require.Equal(t, original.Result, got.Result, "the original is what a plain read returns")
 	require.Equal(t, base.PolicyDigest(), got.PolicyDigest)
 	for _, p := range []*civicspace.PolicyPack{v1, latest} {
-		sc, err := svc.StoredScoreUnder(ctx, rec.ID, 0, p.Digest)
+		sc, err := svc.PackScore(ctx, rec.ID, 0, p.Ref())
 		require.NoError(t, err, p.Ref())
 		var result civicspace.Result
 		require.NoError(t, json.Unmarshal(sc.Result, &result))
@@ -85,7 +85,7 @@ func TestRescorePack(t *testing.T) {
 		require.NotEqual(t, string(original.Result), string(sc.Result))
 	}
 
-	page, err := store.(civicspace.AuditStore).Audit(ctx, civicspace.AuditFilter{Action: "rescore"})
+	page, err := store.Audit(ctx, civicspace.AuditFilter{Action: "rescore"})
 	require.NoError(t, err)
 	require.Len(t, page.Entries, 3)
 	require.Equal(t, "strict@1.1.0", page.Entries[1].Target)

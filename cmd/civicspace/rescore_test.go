@@ -14,7 +14,7 @@ import (
 // TestRescore scores stored revisions under a changed policy and keeps
 // the scores of the first.
 func TestRescore(t *testing.T) {
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	db := "sqlite:" + filepath.Join(t.TempDir(), "cs.db")
 	cat := civicspace.DefaultCatalog()
 	base, err := newPolicyScorer(cat, "")
@@ -26,17 +26,17 @@ func TestRescore(t *testing.T) {
 	svc := &civicspace.Service{Catalog: cat, Countries: civicspace.DefaultCountries(), Store: store, Scorer: base}
 	a, err := civicspace.ParseAssessment(readExample(t, "open-xaa.json"))
 	require.NoError(t, err)
-	rec, problems, err := svc.CreateAssessment(ctx, a, "test")
+	rec, problems, err := svc.CreateAssessment(ctx, a)
 	require.NoError(t, err)
 	require.Empty(t, problems)
-	rec, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "test", "")
+	rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionSubmit, "")
 	require.NoError(t, err)
-	rec, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionPublish, "test", "")
+	rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, civicspace.ActionPublish, "")
 	require.NoError(t, err)
 	b, err := civicspace.ParseAssessment(readExample(t, "restrictive-xab.json"))
 	require.NoError(t, err)
 	b.Period = civicspace.Period{}
-	draft, problems, err := svc.CreateAssessment(ctx, b, "test")
+	draft, problems, err := svc.CreateAssessment(ctx, b)
 	require.NoError(t, err)
 	require.NotEmpty(t, problems)
 	require.NoError(t, store.Close())

@@ -192,6 +192,7 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		Countries: civicspace.DefaultCountries(),
 		Store:     store,
 		Scorer:    scorer,
+		Packs:     &opa.PackCompiler{Catalog: cat, Countries: civicspace.DefaultCountries()},
 		Logger:    logger,
 	}
 	opOpts, err := operationsOptions(cfg)
@@ -199,8 +200,7 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		return &exitError{code: exitInvalid, err: err}
 	}
 	handler, err := api.New(svc, append(opOpts, api.WithLogger(logger), api.WithMaxBodyBytes(int64(cfg.maxBody)),
-		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)),
-		api.WithPackCompiler(&opa.PackCompiler{Catalog: cat, Countries: svc.Countries}))...)
+		api.WithRateLimit(cfg.rateLimit, int(2*cfg.rateLimit)))...)
 	if err != nil {
 		return err
 	}

@@ -105,7 +105,7 @@ func (d database) String() string {
 
 // openStore opens the assessment store a --db value names, applying any
 // pending schema migrations. The serve and rescore commands share it.
-func openStore(ctx context.Context, dbURL string, logger *slog.Logger) (civicspace.AssessmentStore, error) {
+func openStore(ctx context.Context, dbURL string, logger *slog.Logger) (civicspace.Store, error) {
 	db, err := parseDatabase(dbURL)
 	if err != nil {
 		return nil, err

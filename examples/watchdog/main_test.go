@@ -26,7 +26,7 @@ import (
 // answers two indicators worse, and returns its URL and a watchdog's key.
 func server(t *testing.T) (url, key string, changed []string) {
 	t.Helper()
-	ctx := context.Background()
+	ctx := civicspace.NewContextWithPrincipal(context.Background(), civicspace.System)
 	st, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "civicspace.db"))
 	require.NoError(t, err)
 	t.Cleanup(func() { st.Close() })
@@ -44,11 +44,11 @@ func server(t *testing.T) (url, key string, changed []string) {
 	shadow.Kind, shadow.Author, shadow.Title = civicspace.KindShadow, "Demoland Civic Watch (demo)", "Shadow report 2025 (demo)"
 	changed = worsen(t, cat, shadow, 2)
 	for _, a := range []*civicspace.Assessment{self, shadow} {
-		rec, problems, err := svc.CreateAssessment(ctx, a, "setup")
+		rec, problems, err := svc.CreateAssessment(ctx, a)
 		require.NoError(t, err)
 		require.Empty(t, problems)
 		for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
-			rec, err = svc.Transition(ctx, rec.ID, rec.Version, action, "setup", "")
+			rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, action, "")
 			require.NoError(t, err)
 		}
 	}

@@ -38,6 +38,8 @@ func main() {
 }
 
 func run(ctx context.Context, outDir, examplesDir string) error {
+	// The demo writes as the local operator.
+	ctx = civicspace.NewContextWithPrincipal(ctx, civicspace.System)
 	tmp, err := os.MkdirTemp("", "demopictures")
 	if err != nil {
 		return err
@@ -72,7 +74,7 @@ func run(ctx context.Context, outDir, examplesDir string) error {
 	}
 
 	publish := func(a *civicspace.Assessment) (string, error) {
-		rec, problems, err := svc.CreateAssessment(ctx, a, "demo")
+		rec, problems, err := svc.CreateAssessment(ctx, a)
 		if err != nil {
 			return "", err
 		}
@@ -80,7 +82,7 @@ func run(ctx context.Context, outDir, examplesDir string) error {
 			return "", fmt.Errorf("demo assessment of %s %s is invalid: %v", a.Subject.Country, a.Period, problems[0])
 		}
 		for _, action := range []civicspace.Action{civicspace.ActionSubmit, civicspace.ActionPublish} {
-			if rec, err = svc.Transition(ctx, rec.ID, rec.Version, action, "demo", ""); err != nil {
+			if rec, _, err = svc.Transition(ctx, rec.ID, rec.Version, action, ""); err != nil {
 				return "", err
 			}
 		}
