@@ -70,6 +70,8 @@ var operations = map[string]access{
 	"reopenCommitment": accessAuthenticated, "createProgressReport": accessAuthenticated,
 	// A bulk import: each item as createAssessment or updateAssessment.
 	"importAssessments": accessAuthenticated,
+	// The official figures: an admin imports them (the command line).
+	"importReference": accessAdmin,
 
 	// Scoring an inline assessment costs policy evaluations: a key is
 	// needed, so that a per-key rate limit can apply.

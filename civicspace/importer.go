@@ -67,6 +67,9 @@ type ImportResult struct {
 	// Problems are, for a refusal, what is wrong; for a created or updated
 	// draft, what it must still fix before it can be submitted.
 	Problems []Problem `json:"problems,omitempty"`
+	// Hints set the answers beside the official figures of the subject
+	// for the SDG indicators they measure (see Service.OfficialHints).
+	Hints []Problem `json:"hints,omitempty"`
 }
 
 // ImportReport sums up an import.
@@ -115,6 +118,11 @@ func (s *Service) ImportAssessments(ctx context.Context, items []ImportItem, pro
 		res, err := s.importOne(ctx, item)
 		if err != nil {
 			return report, err
+		}
+		if res.Outcome != ImportRefused {
+			if res.Hints, err = s.OfficialHints(ctx, item.Assessment); err != nil {
+				return report, err
+			}
 		}
 		report.Add(res)
 		if progress != nil {

@@ -49,14 +49,16 @@ type Service struct {
 }
 
 // Store is everything the Service keeps: assessments and their scores,
-// commitments, API keys, the audit trail and policy packs. Implemented by
-// civicspace/sqlite and civicspace/postgres.
+// commitments, API keys, the audit trail, policy packs and the official
+// figures (reference observations). Implemented by civicspace/sqlite and
+// civicspace/postgres.
 type Store interface {
 	AssessmentStore
 	CommitmentStore
 	KeyStore
 	AuditStore
 	PolicyPackStore
+	ReferenceStore
 }
 
 func (s *Service) logger() *slog.Logger {

@@ -23,6 +23,8 @@ type Store struct {
 	// The versioned records, kept by the engine both stores share.
 	*sqlrecord.Assessments
 	*sqlrecord.Commitments
+	// The official figures, in their own table.
+	*sqlrecord.References
 }
 
 var (
@@ -103,7 +105,8 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	db, d := database{conn: conn{pool}, pool: pool}, dialect{createLock: lockKey("create", schema)}
-	return &Store{pool: pool, Assessments: sqlrecord.NewAssessments(db, d), Commitments: sqlrecord.NewCommitments(db, d)}, nil
+	return &Store{pool: pool, Assessments: sqlrecord.NewAssessments(db, d), Commitments: sqlrecord.NewCommitments(db, d),
+		References: sqlrecord.NewReferences(db, d)}, nil
 }
 
 // lockKey derives an advisory lock key from a purpose and the schema, so

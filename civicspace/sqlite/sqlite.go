@@ -32,6 +32,8 @@ type Store struct {
 	// The versioned records, kept by the engine both stores share.
 	*sqlrecord.Assessments
 	*sqlrecord.Commitments
+	// The official figures, in their own table.
+	*sqlrecord.References
 }
 
 var (
@@ -152,7 +154,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 func newStore(writer, reader *sql.DB) *Store {
 	db := database{reader: reader, writer: writer}
 	return &Store{writer: writer, reader: reader,
-		Assessments: sqlrecord.NewAssessments(db, dialect{}), Commitments: sqlrecord.NewCommitments(db, dialect{})}
+		Assessments: sqlrecord.NewAssessments(db, dialect{}), Commitments: sqlrecord.NewCommitments(db, dialect{}),
+		References: sqlrecord.NewReferences(db, dialect{})}
 }
 
 func openWriter(ctx context.Context, path string) (*sql.DB, error) {
