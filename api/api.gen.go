@@ -835,6 +835,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ScoreFormat.
+const (
+	ScoreFormatCsv  ScoreFormat = "csv"
+	ScoreFormatJSON ScoreFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ScoreFormat enum.
+func (e ScoreFormat) Valid() bool {
+	switch e {
+	case ScoreFormatCsv:
+		return true
+	case ScoreFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFormat.
 const (
 	SummaryFormatCsv  SummaryFormat = "csv"
@@ -880,6 +898,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAssessmentScoreParamsFormat.
+const (
+	GetAssessmentScoreParamsFormatCsv  GetAssessmentScoreParamsFormat = "csv"
+	GetAssessmentScoreParamsFormatJSON GetAssessmentScoreParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetAssessmentScoreParamsFormat enum.
+func (e GetAssessmentScoreParamsFormat) Valid() bool {
+	switch e {
+	case GetAssessmentScoreParamsFormatCsv:
+		return true
+	case GetAssessmentScoreParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2766,6 +2802,9 @@ type WorkstreamCommitments struct {
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
+// Bom defines model for Bom.
+type Bom = bool
+
 // ChartFormat defines model for ChartFormat.
 type ChartFormat string
 
@@ -2822,6 +2861,9 @@ type PeriodTo = int
 
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
+
+// ScoreFormat defines model for ScoreFormat.
+type ScoreFormat string
 
 // SummaryFormat defines model for SummaryFormat.
 type SummaryFormat string
@@ -2962,7 +3004,21 @@ type GetAssessmentScoreParams struct {
 	// the server's policy; a 404 if the revision was never rescored
 	// under it.
 	Pack string `form:"pack,omitempty" json:"pack,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (a tidy table, one row per
+	// item: docs/data.md).
+	Format GetAssessmentScoreParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
+
+// GetAssessmentScoreParamsFormat defines parameters for GetAssessmentScore.
+type GetAssessmentScoreParamsFormat string
 
 // GetAssessmentScorecardParams defines parameters for GetAssessmentScorecard.
 type GetAssessmentScorecardParams struct {
@@ -3105,6 +3161,12 @@ type GetGapParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format GetGapParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetGapParamsFormat defines parameters for GetGap.
@@ -3147,6 +3209,12 @@ type GetRankingParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format GetRankingParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetRankingParamsFormat defines parameters for GetRanking.
@@ -3189,6 +3257,12 @@ type GetRegionAggregatesParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format GetRegionAggregatesParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetRegionAggregatesParamsFormat defines parameters for GetRegionAggregates.
@@ -3219,6 +3293,12 @@ type GetTrendParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format GetTrendParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
 
 // GetTrendParamsFormat defines parameters for GetTrend.
@@ -3581,6 +3661,9 @@ type ServerInterface interface {
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	// (GET /v1/sdmx/structure)
+	GetSdmxStructure(w http.ResponseWriter, r *http.Request)
 	// ValidateAssessment Validate an inline assessment
 	// (POST /v1/validate)
 	ValidateAssessment(w http.ResponseWriter, r *http.Request)
@@ -4311,6 +4394,32 @@ func (siw *ServerInterfaceWrapper) GetAssessmentScore(w http.ResponseWriter, r *
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "pack"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "pack", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -5261,6 +5370,19 @@ func (siw *ServerInterfaceWrapper) GetGap(w http.ResponseWriter, r *http.Request
 		return
 	}
 
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetGap(w, r, country, period, params)
 	}))
@@ -5420,6 +5542,19 @@ func (siw *ServerInterfaceWrapper) GetRanking(w http.ResponseWriter, r *http.Req
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -5587,6 +5722,19 @@ func (siw *ServerInterfaceWrapper) GetRegionAggregates(w http.ResponseWriter, r 
 		return
 	}
 
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.GetRegionAggregates(w, r, params)
 	}))
@@ -5703,6 +5851,19 @@ func (siw *ServerInterfaceWrapper) GetTrend(w http.ResponseWriter, r *http.Reque
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -6105,6 +6266,20 @@ func (siw *ServerInterfaceWrapper) ScoreAssessment(w http.ResponseWriter, r *htt
 	handler.ServeHTTP(w, r)
 }
 
+// GetSdmxStructure operation middleware
+func (siw *ServerInterfaceWrapper) GetSdmxStructure(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.GetSdmxStructure(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ValidateAssessment operation middleware
 func (siw *ServerInterfaceWrapper) ValidateAssessment(w http.ResponseWriter, r *http.Request) {
 
@@ -6296,6 +6471,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/policy-packs", wrapper.UploadPolicyPack)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/policy-packs/{name}/{version}", wrapper.GetPolicyPack)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments/{id}/scorecard", wrapper.GetAssessmentScorecard)
+	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/sdmx/structure", wrapper.GetSdmxStructure)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/ranking", wrapper.GetRanking)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/trend/{country}", wrapper.GetTrend)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/comparisons/regions", wrapper.GetRegionAggregates)
@@ -7803,17 +7979,50 @@ type GetAssessmentScoreResponseObject interface {
 	VisitGetAssessmentScoreResponse(w http.ResponseWriter) error
 }
 
-type GetAssessmentScore200JSONResponse StoredScore
+type GetAssessmentScore200ResponseHeaders struct {
+	ContentDisposition string
+	Vary               string
+}
+
+type GetAssessmentScore200JSONResponse struct {
+	Body    StoredScore
+	Headers GetAssessmentScore200ResponseHeaders
+}
 
 func (response GetAssessmentScore200JSONResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScore200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       GetAssessmentScore200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetAssessmentScore200TextCsvResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -7845,6 +8054,22 @@ func (response GetAssessmentScore404ApplicationProblemPlusJSONResponse) VisitGet
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(404)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetAssessmentScore406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetAssessmentScore406ApplicationProblemPlusJSONResponse) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -9708,7 +9933,8 @@ type GetGapResponseObject interface {
 }
 
 type GetGap200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetGap200JSONResponse struct {
@@ -9723,6 +9949,7 @@ func (response GetGap200JSONResponse) VisitGetGapResponse(w http.ResponseWriter)
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9741,6 +9968,7 @@ func (response GetGap200ApplicationVndSdmxDataCsvResponse) VisitGetGapResponse(w
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9763,6 +9991,7 @@ func (response GetGap200TextCsvResponse) VisitGetGapResponse(w http.ResponseWrit
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9847,7 +10076,8 @@ type GetRankingResponseObject interface {
 }
 
 type GetRanking200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetRanking200JSONResponse struct {
@@ -9862,6 +10092,7 @@ func (response GetRanking200JSONResponse) VisitGetRankingResponse(w http.Respons
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -9880,6 +10111,7 @@ func (response GetRanking200ApplicationVndSdmxDataCsvResponse) VisitGetRankingRe
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9902,6 +10134,7 @@ func (response GetRanking200ImageSvgXMLResponse) VisitGetRankingResponse(w http.
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9924,6 +10157,7 @@ func (response GetRanking200TextCsvResponse) VisitGetRankingResponse(w http.Resp
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -9992,7 +10226,8 @@ type GetRegionAggregatesResponseObject interface {
 }
 
 type GetRegionAggregates200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetRegionAggregates200JSONResponse struct {
@@ -10007,6 +10242,7 @@ func (response GetRegionAggregates200JSONResponse) VisitGetRegionAggregatesRespo
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -10025,6 +10261,7 @@ func (response GetRegionAggregates200ApplicationVndSdmxDataCsvResponse) VisitGet
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -10047,6 +10284,7 @@ func (response GetRegionAggregates200TextCsvResponse) VisitGetRegionAggregatesRe
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -10116,7 +10354,8 @@ type GetTrendResponseObject interface {
 }
 
 type GetTrend200ResponseHeaders struct {
-	Vary string
+	ContentDisposition string
+	Vary               string
 }
 
 type GetTrend200JSONResponse struct {
@@ -10131,6 +10370,7 @@ func (response GetTrend200JSONResponse) VisitGetTrendResponse(w http.ResponseWri
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
@@ -10149,6 +10389,7 @@ func (response GetTrend200ApplicationVndSdmxDataCsvResponse) VisitGetTrendRespon
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -10171,6 +10412,7 @@ func (response GetTrend200ImageSvgXMLResponse) VisitGetTrendResponse(w http.Resp
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -10193,6 +10435,7 @@ func (response GetTrend200TextCsvResponse) VisitGetTrendResponse(w http.Response
 	if response.ContentLength != 0 {
 		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
 	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 
@@ -11123,6 +11366,72 @@ func (response ScoreAssessmentdefaultApplicationProblemPlusJSONResponse) VisitSc
 	return err
 }
 
+type GetSdmxStructureRequestObject struct {
+}
+
+type GetSdmxStructureResponseObject interface {
+	VisitGetSdmxStructureResponse(w http.ResponseWriter) error
+}
+
+type GetSdmxStructure200ResponseHeaders struct {
+	ContentDisposition string
+}
+
+type GetSdmxStructure200ApplicationVndSdmxStructureXMLResponse struct {
+	Body          io.Reader
+	Headers       GetSdmxStructure200ResponseHeaders
+	ContentLength int64
+}
+
+func (response GetSdmxStructure200ApplicationVndSdmxStructureXMLResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "application/vnd.sdmx.structure+xml")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
+	return err
+}
+
+type GetSdmxStructure406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response GetSdmxStructure406ApplicationProblemPlusJSONResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type GetSdmxStructuredefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response GetSdmxStructuredefaultApplicationProblemPlusJSONResponse) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ValidateAssessmentRequestObject struct {
 	Body *ValidateAssessmentJSONRequestBody
 }
@@ -11376,6 +11685,9 @@ type StrictServerInterface interface {
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(ctx context.Context, request ScoreAssessmentRequestObject) (ScoreAssessmentResponseObject, error)
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	// (GET /v1/sdmx/structure)
+	GetSdmxStructure(ctx context.Context, request GetSdmxStructureRequestObject) (GetSdmxStructureResponseObject, error)
 	// ValidateAssessment Validate an inline assessment
 	// (POST /v1/validate)
 	ValidateAssessment(ctx context.Context, request ValidateAssessmentRequestObject) (ValidateAssessmentResponseObject, error)
@@ -13133,6 +13445,30 @@ func (sh *strictHandler) ScoreAssessment(w http.ResponseWriter, r *http.Request)
 		sh.options.ResponseErrorHandlerFunc(w, r, err)
 	} else if validResponse, ok := response.(ScoreAssessmentResponseObject); ok {
 		if err := validResponse.VisitScoreAssessmentResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
+// GetSdmxStructure operation middleware
+func (sh *strictHandler) GetSdmxStructure(w http.ResponseWriter, r *http.Request) {
+	var request GetSdmxStructureRequestObject
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.GetSdmxStructure(ctx, request.(GetSdmxStructureRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "GetSdmxStructure")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(GetSdmxStructureResponseObject); ok {
+		if err := validResponse.VisitGetSdmxStructureResponse(w); err != nil {
 			sh.options.ResponseErrorHandlerFunc(w, r, err)
 		}
 	} else if response != nil {

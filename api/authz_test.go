@@ -65,7 +65,7 @@ var roleMatrix = map[string]string{
 	// Comparisons read published scores; the scorecard of the draft is its
 	// owners' only.
 	"getRanking": allOK, "getTrend": allOK, "getRegionAggregates": allOK, "getGap": allOK,
-	"getAssessmentScorecard": ownerRead,
+	"getAssessmentScorecard": ownerRead, "getSdmxStructure": allOK,
 
 	"getHealth": allOK, "getReadiness": allOK, "getMetrics": adminOnly,
 	"getOpenAPI": allOK, "getDocs": allOK, "getDocsAsset": allOK,

@@ -835,6 +835,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ScoreFormat.
+const (
+	ScoreFormatCsv  ScoreFormat = "csv"
+	ScoreFormatJSON ScoreFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ScoreFormat enum.
+func (e ScoreFormat) Valid() bool {
+	switch e {
+	case ScoreFormatCsv:
+		return true
+	case ScoreFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFormat.
 const (
 	SummaryFormatCsv  SummaryFormat = "csv"
@@ -880,6 +898,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAssessmentScoreParamsFormat.
+const (
+	GetAssessmentScoreParamsFormatCsv  GetAssessmentScoreParamsFormat = "csv"
+	GetAssessmentScoreParamsFormatJSON GetAssessmentScoreParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetAssessmentScoreParamsFormat enum.
+func (e GetAssessmentScoreParamsFormat) Valid() bool {
+	switch e {
+	case GetAssessmentScoreParamsFormatCsv:
+		return true
+	case GetAssessmentScoreParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -2766,6 +2802,9 @@ type WorkstreamCommitments struct {
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
+// Bom defines model for Bom.
+type Bom = bool
+
 // ChartFormat defines model for ChartFormat.
 type ChartFormat string
 
@@ -2822,6 +2861,9 @@ type PeriodTo = int
 
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
+
+// ScoreFormat defines model for ScoreFormat.
+type ScoreFormat string
 
 // SummaryFormat defines model for SummaryFormat.
 type SummaryFormat string
@@ -2962,7 +3004,21 @@ type GetAssessmentScoreParams struct {
 	// the server's policy; a 404 if the revision was never rescored
 	// under it.
 	Pack *string `form:"pack,omitempty" json:"pack,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (a tidy table, one row per
+	// item: docs/data.md).
+	Format *GetAssessmentScoreParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// GetAssessmentScoreParamsFormat defines parameters for GetAssessmentScore.
+type GetAssessmentScoreParamsFormat string
 
 // GetAssessmentScorecardParams defines parameters for GetAssessmentScorecard.
 type GetAssessmentScorecardParams struct {
@@ -3105,6 +3161,12 @@ type GetGapParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format *GetGapParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetGapParamsFormat defines parameters for GetGap.
@@ -3147,6 +3209,12 @@ type GetRankingParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format *GetRankingParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetRankingParamsFormat defines parameters for GetRanking.
@@ -3189,6 +3257,12 @@ type GetRegionAggregatesParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format *GetRegionAggregatesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetRegionAggregatesParamsFormat defines parameters for GetRegionAggregates.
@@ -3219,6 +3293,12 @@ type GetTrendParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format *GetTrendParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetTrendParamsFormat defines parameters for GetTrend.
@@ -3704,6 +3784,12 @@ type ClientInterface interface {
 	// second score beside that one. Without `pack` this reads the
 	// server's policy's score (the original); with `pack` (an admin key
 	// only), the pack's.
+	//
+	// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+	// table with one row per item: the rating, each framework, group and
+	// recommendation (its score) and each indicator (its points), with
+	// coverage, status and the catalog and policy that computed them
+	// (docs/data.md). Any other `Accept` is a 406.
 	//
 	// Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
 	GetAssessmentScore(ctx context.Context, id AssessmentID, params *GetAssessmentScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
@@ -4277,6 +4363,21 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 	ScoreAssessment(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	//
+	// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+	// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+	// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+	// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+	// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+	// STATUS), its concept scheme and the code lists of every coded
+	// component. FRAMEWORK codes are catalog IDs with each dot made an
+	// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+	// allow no dots. The structure follows the catalog the server runs.
+	//
+	// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+	GetSdmxStructure(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ValidateAssessmentWithBody Validate an inline assessment
 	//
 	// Lists every problem of an assessment sent in the request against the catalog in force, without storing anything.
@@ -4777,6 +4878,12 @@ func (c *Client) GetRevision(ctx context.Context, id AssessmentID, version int, 
 // second score beside that one. Without `pack` this reads the
 // server's policy's score (the original); with `pack` (an admin key
 // only), the pack's.
+//
+// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+// table with one row per item: the rating, each framework, group and
+// recommendation (its score) and each indicator (its points), with
+// coverage, status and the catalog and policy that computed them
+// (docs/data.md). Any other `Accept` is a 406.
 //
 // Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
 func (c *Client) GetAssessmentScore(ctx context.Context, id AssessmentID, params *GetAssessmentScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
@@ -5890,6 +5997,31 @@ func (c *Client) ScoreAssessment(ctx context.Context, body ScoreAssessmentJSONRe
 	return c.Client.Do(req)
 }
 
+// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+//
+// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+// STATUS), its concept scheme and the code lists of every coded
+// component. FRAMEWORK codes are catalog IDs with each dot made an
+// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+// allow no dots. The structure follows the catalog the server runs.
+//
+// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+func (c *Client) GetSdmxStructure(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSdmxStructureRequest(c.Server)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ValidateAssessmentWithBody Validate an inline assessment
 //
 // Lists every problem of an assessment sent in the request against the catalog in force, without storing anything.
@@ -6872,6 +7004,30 @@ func NewGetAssessmentScoreRequest(server string, id AssessmentID, params *GetAss
 		if params.Pack != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "pack", *params.Pack, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8160,6 +8316,18 @@ func NewGetGapRequest(server string, country string, period string, params *GetG
 
 		}
 
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8325,6 +8493,18 @@ func NewGetRankingRequest(server string, params *GetRankingParams) (*http.Reques
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8508,6 +8688,18 @@ func NewGetRegionAggregatesRequest(server string, params *GetRegionAggregatesPar
 
 		}
 
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8632,6 +8824,18 @@ func NewGetTrendRequest(server string, country string, params *GetTrendParams) (
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9257,6 +9461,33 @@ func NewScoreAssessmentRequestWithBody(server string, contentType string, body i
 	return req, nil
 }
 
+// NewGetSdmxStructureRequest constructs an http.Request for the GetSdmxStructure method
+func NewGetSdmxStructureRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sdmx/structure")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewValidateAssessmentRequest calls the generic ValidateAssessment builder with application/json body
 func NewValidateAssessmentRequest(server string, body ValidateAssessmentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9598,6 +9829,12 @@ type ClientWithResponsesInterface interface {
 	// second score beside that one. Without `pack` this reads the
 	// server's policy's score (the original); with `pack` (an admin key
 	// only), the pack's.
+	//
+	// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+	// table with one row per item: the rating, each framework, group and
+	// recommendation (its score) and each indicator (its points), with
+	// coverage, status and the catalog and policy that computed them
+	// (docs/data.md). Any other `Accept` is a 406.
 	//
 	// Returns a wrapper object for the known response body format(s).
 	//
@@ -10226,6 +10463,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 	ScoreAssessmentWithResponse(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*ScoreAssessmentResponse, error)
+
+	// GetSdmxStructureWithResponse The SDMX structure of the SDMX-CSV files
+	//
+	// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+	// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+	// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+	// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+	// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+	// STATUS), its concept scheme and the code lists of every coded
+	// component. FRAMEWORK codes are catalog IDs with each dot made an
+	// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+	// allow no dots. The structure follows the catalog the server runs.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+	GetSdmxStructureWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSdmxStructureResponse, error)
 
 	// ValidateAssessmentWithBodyWithResponse Validate an inline assessment
 	//
@@ -11446,6 +11700,12 @@ func (r GetRevisionResponse) ContentType() string {
 	return ""
 }
 
+// GetAssessmentScoreResponse200Headers the declared response headers of an HTTP 200 response for GetAssessmentScore
+type GetAssessmentScoreResponse200Headers struct {
+	ContentDisposition *string
+	Vary               *string
+}
+
 type GetAssessmentScoreResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11455,8 +11715,12 @@ type GetAssessmentScoreResponse struct {
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAssessmentScoreResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11472,6 +11736,11 @@ func (r GetAssessmentScoreResponse) GetApplicationProblemJSON400() *BadRequest {
 // GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r GetAssessmentScoreResponse) GetApplicationProblemJSON404() *NotFound {
 	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetAssessmentScoreResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -12967,7 +13236,8 @@ func (r WithdrawCommitmentResponse) ContentType() string {
 
 // GetGapResponse200Headers the declared response headers of an HTTP 200 response for GetGap
 type GetGapResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetGapResponse struct {
@@ -13043,7 +13313,8 @@ func (r GetGapResponse) ContentType() string {
 
 // GetRankingResponse200Headers the declared response headers of an HTTP 200 response for GetRanking
 type GetRankingResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetRankingResponse struct {
@@ -13112,7 +13383,8 @@ func (r GetRankingResponse) ContentType() string {
 
 // GetRegionAggregatesResponse200Headers the declared response headers of an HTTP 200 response for GetRegionAggregates
 type GetRegionAggregatesResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetRegionAggregatesResponse struct {
@@ -13181,7 +13453,8 @@ func (r GetRegionAggregatesResponse) ContentType() string {
 
 // GetTrendResponse200Headers the declared response headers of an HTTP 200 response for GetTrend
 type GetTrendResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetTrendResponse struct {
@@ -14094,6 +14367,61 @@ func (r ScoreAssessmentResponse) ContentType() string {
 	return ""
 }
 
+// GetSdmxStructureResponse200Headers the declared response headers of an HTTP 200 response for GetSdmxStructure
+type GetSdmxStructureResponse200Headers struct {
+	ContentDisposition *string
+}
+
+type GetSdmxStructureResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSdmxStructureResponse200Headers
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetSdmxStructureResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
+}
+
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSdmxStructureResponse) GetApplicationProblemJSONDefault() *Problem {
+	return r.ApplicationProblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSdmxStructureResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSdmxStructureResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSdmxStructureResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSdmxStructureResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ValidateAssessmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14563,6 +14891,12 @@ func (c *ClientWithResponses) GetRevisionWithResponse(ctx context.Context, id As
 // second score beside that one. Without `pack` this reads the
 // server's policy's score (the original); with `pack` (an admin key
 // only), the pack's.
+//
+// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+// table with one row per item: the rating, each framework, group and
+// recommendation (its score) and each indicator (its points), with
+// coverage, status and the catalog and policy that computed them
+// (docs/data.md). Any other `Accept` is a 406.
 //
 // Returns a wrapper object for the known response body format(s).
 //
@@ -15514,6 +15848,29 @@ func (c *ClientWithResponses) ScoreAssessmentWithResponse(ctx context.Context, b
 		return nil, err
 	}
 	return ParseScoreAssessmentResponse(rsp)
+}
+
+// GetSdmxStructureWithResponse The SDMX structure of the SDMX-CSV files
+//
+// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+// STATUS), its concept scheme and the code lists of every coded
+// component. FRAMEWORK codes are catalog IDs with each dot made an
+// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+// allow no dots. The structure follows the catalog the server runs.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+func (c *ClientWithResponses) GetSdmxStructureWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSdmxStructureResponse, error) {
+	rsp, err := c.GetSdmxStructure(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSdmxStructureResponse(rsp)
 }
 
 // ValidateAssessmentWithBodyWithResponse Validate an inline assessment
@@ -16553,6 +16910,13 @@ func ParseGetAssessmentScoreResponse(rsp *http.Response) (*GetAssessmentScoreRes
 		}
 		response.ApplicationProblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -16560,6 +16924,29 @@ func ParseGetAssessmentScoreResponse(rsp *http.Response) (*GetAssessmentScoreRes
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAssessmentScoreResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -17839,6 +18226,13 @@ func ParseGetGapResponse(rsp *http.Response) (*GetGapResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetGapResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17902,6 +18296,13 @@ func ParseGetRankingResponse(rsp *http.Response) (*GetRankingResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetRankingResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17965,6 +18366,13 @@ func ParseGetRegionAggregatesResponse(rsp *http.Response) (*GetRegionAggregatesR
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetRegionAggregatesResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18028,6 +18436,13 @@ func ParseGetTrendResponse(rsp *http.Response) (*GetTrendResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetTrendResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18657,6 +19072,52 @@ func ParseScoreAssessmentResponse(rsp *http.Response) (*ScoreAssessmentResponse,
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetSdmxStructureResponse parses an HTTP response from a GetSdmxStructureWithResponse call
+func ParseGetSdmxStructureResponse(rsp *http.Response) (*GetSdmxStructureResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSdmxStructureResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSdmxStructureResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
