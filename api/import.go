@@ -55,6 +55,7 @@ func importReportToAPI(r *civicspace.ImportReport) ImportReport {
 			Code:     ImportResultCode(res.Code),
 			Message:  res.Message,
 			Problems: problemsToAPI(res.Problems),
+			Hints:    problemsToAPI(res.Hints),
 		}
 	}
 	return out

@@ -69,6 +69,8 @@ var operations = map[string]access{
 	"updateCommitment": accessAuthenticated, "publishCommitment": accessAuthenticated,
 	"correctCommitment": accessAuthenticated, "withdrawCommitment": accessAuthenticated,
 	"reopenCommitment": accessAuthenticated, "createProgressReport": accessAuthenticated,
+	// The official figures: an admin imports them (the command line).
+	"importReference": accessAdmin,
 
 	// Scoring an inline assessment costs policy evaluations: a key is
 	// needed, so that a per-key rate limit can apply.

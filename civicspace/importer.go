@@ -67,6 +67,9 @@ type ImportResult struct {
 	// Problems are, for a refusal, what is wrong; for a created or updated
 	// draft, what it must still fix before it can be submitted.
 	Problems []Problem `json:"problems,omitempty"`
+	// Hints set the answers beside the official figures of the subject
+	// for the SDG indicators they measure (see Service.OfficialHints).
+	Hints []Problem `json:"hints,omitempty"`
 }
 
 // ImportReport sums up an import.
@@ -98,11 +101,15 @@ const MaxImportItems = 1000
 
 // ImportAssessments imports items in order as the caller in ctx (see
 // PrincipalFromContext): each one is created, updated, left unchanged or
-// refused, under the same access rules as a single create or update. A
+// refused, through CreateAssessment and UpdateAssessment and so under their
+// access rules (and recorded in the audit trail as they are). A
 // refused item changes nothing and does not stop the others; only a failure
 // of the store (EINTERNAL) or a cancelled ctx stops the import, returning
 // the report so far. progress, if not nil, is called after each item.
 func (s *Service) ImportAssessments(ctx context.Context, items []ImportItem, progress func(done int, res ImportResult)) (*ImportReport, error) {
+	if err := s.Permit(ctx, "importAssessments"); err != nil {
+		return nil, err
+	}
 	report := &ImportReport{Results: make([]ImportResult, 0, len(items))}
 	for i, item := range items {
 		if err := ctx.Err(); err != nil {
@@ -111,6 +118,11 @@ func (s *Service) ImportAssessments(ctx context.Context, items []ImportItem, pro
 		res, err := s.importOne(ctx, item)
 		if err != nil {
 			return report, err
+		}
+		if res.Outcome != ImportRefused {
+			if res.Hints, err = s.OfficialHints(ctx, item.Assessment); err != nil {
+				return report, err
+			}
 		}
 		report.Add(res)
 		if progress != nil {
@@ -146,8 +158,9 @@ func (s *Service) importOne(ctx context.Context, item ImportItem) (ImportResult,
 	if id := identityProblems(problems); len(id) > 0 {
 		return refuse(&Error{Code: EINVALID, Message: "the assessment's subject, period, kind or author is missing or wrong: without them it cannot be matched with what is stored", Problems: id})
 	}
-	p := PrincipalFromContext(ctx)
-	if err := authorizeWrite(p, ActionCreate, nil, a); err != nil {
+	// Whether the caller may write such an assessment at all, before
+	// looking for one: a refusal must not tell whether one is stored.
+	if err := authorizeWrite(PrincipalFromContext(ctx), ActionCreate, nil, a); err != nil {
 		return refuse(err)
 	}
 	existing, err := s.importedAs(ctx, a)
@@ -174,9 +187,6 @@ func (s *Service) importOne(ctx context.Context, item ImportItem) (ImportResult,
 	if existing.Status != Draft {
 		return refuse(Errorf(ESTATE, "assessment %s (%s %s %s by %s) is %s and differs from this file: it is not overwritten; return, correct or reopen it first",
 			existing.ID, a.Subject.Key(), a.Period, a.Kind, a.Author, existing.Status))
-	}
-	if err := authorizeWrite(p, ActionUpdate, existing, a); err != nil {
-		return refuse(err)
 	}
 	rec, problems, err := s.UpdateAssessment(ctx, existing.ID, existing.Version, a, "import from "+item.Source)
 	if err != nil {

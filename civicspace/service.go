@@ -49,8 +49,9 @@ type Service struct {
 }
 
 // Store is everything the Service keeps: assessments and their scores,
-// commitments, API keys, the audit trail and policy packs. Implemented by
-// civicspace/sqlite and civicspace/postgres.
+// commitments, API keys, the audit trail, policy packs and the official
+// figures (reference observations). Implemented by civicspace/sqlite and
+// civicspace/postgres.
 type Store interface {
 	AssessmentStore
 	CommitmentStore
@@ -58,6 +59,7 @@ type Store interface {
 	AuditStore
 	PolicyPackStore
 	Transactor
+	ReferenceStore
 }
 
 func (s *Service) logger() *slog.Logger {

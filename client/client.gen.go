@@ -1822,6 +1822,9 @@ type ImportResult struct {
 	// Code Why the item was refused, as the stable error code of a single request.
 	Code *ImportResultCode `json:"code,omitempty"`
 
+	// Hints The official figures (UN SDG Global Database, as imported by the operator) of the subject for the SDG indicators the item's answers measure, beside the answers they concern; information, not problems.
+	Hints *[]ProblemDetail `json:"hints,omitempty"`
+
 	// ID The stored assessment (absent when a refused item matched none).
 	//
 	// Example: asm_k3xq7vbn2m4p6r8t0w2y

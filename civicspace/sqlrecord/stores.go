@@ -16,6 +16,7 @@ type Stores struct {
 	*Commitments
 	*Scores
 	*Access
+	*References
 	db *atomicDB
 	d  Dialect
 }
@@ -25,7 +26,7 @@ var _ civicspace.Transactor = Stores{}
 // NewStores returns the shared stores of db.
 func NewStores(db DB, d Dialect) Stores {
 	a := &atomicDB{db}
-	return Stores{NewAssessments(a, d), NewCommitments(a, d), NewScores(a, d), NewAccess(a, d), a, d}
+	return Stores{NewAssessments(a, d), NewCommitments(a, d), NewScores(a, d), NewAccess(a, d), NewReferences(a, d), a, d}
 }
 
 // Atomically runs fn in one transaction: every read and write of these

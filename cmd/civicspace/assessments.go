@@ -311,6 +311,11 @@ func resultFromClient(source string, r client.ImportResult) civicspace.ImportRes
 			res.Problems = append(res.Problems, civicspace.Problem{Pointer: p.Pointer, Detail: p.Detail})
 		}
 	}
+	if r.Hints != nil {
+		for _, h := range *r.Hints {
+			res.Hints = append(res.Hints, civicspace.Problem{Pointer: h.Pointer, Detail: h.Detail})
+		}
+	}
 	return res
 }
 
@@ -337,6 +342,9 @@ func writeImportReport(w io.Writer, format string, r *civicspace.ImportReport) e
 		}
 		for _, p := range res.Problems {
 			fmt.Fprintf(&b, "    %s %s\n", orRoot(p.Pointer), p.Detail)
+		}
+		for _, h := range res.Hints {
+			fmt.Fprintf(&b, "    %s %s\n", orRoot(h.Pointer), h.Detail)
 		}
 	}
 	fmt.Fprintf(&b, "%d created, %d updated, %d unchanged, %d refused\n", r.Created, r.Updated, r.Unchanged, r.Refused)
