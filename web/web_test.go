@@ -114,7 +114,7 @@ func TestCSRFRequired(t *testing.T) {
 }
 
 func TestLanguages(t *testing.T) {
-	h := newHarness(t, false)
+	h := newHarness(t, false, withRTL)
 	tests := []struct {
 		accept, cookie, lang, dir, text string
 	}{
