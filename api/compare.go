@@ -2,8 +2,10 @@ package api
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/json"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -26,16 +28,21 @@ var (
 	dataFormats  = []report.Format{report.JSON, report.CSV, report.SDMX, report.SDMX1}
 )
 
-// rendered is a comparison or a scorecard written in its format.
+// rendered is a comparison or a scorecard written in its format, with
+// the file name a browser saves it under (none for JSON).
 type rendered struct {
-	format report.Format
-	body   []byte
+	format   report.Format
+	body     []byte
+	filename string
 }
 
 func (r rendered) write(w http.ResponseWriter) error {
 	h := w.Header()
 	h.Set("Content-Type", r.format.ContentType())
 	h.Set("Content-Length", strconv.Itoa(len(r.body)))
+	if r.filename != "" {
+		h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": r.filename}))
+	}
 	// The format may follow the Accept header: caches must key on it.
 	h.Set("Vary", "Accept")
 	w.WriteHeader(http.StatusOK)
@@ -50,6 +57,7 @@ func (r rendered) VisitGetGapResponse(w http.ResponseWriter) error              
 func (r rendered) VisitGetAssessmentScorecardResponse(w http.ResponseWriter) error {
 	return r.write(w)
 }
+func (r rendered) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error { return r.write(w) }
 
 // negotiate returns the format to answer in: param when given (the
 // validator has checked it is one of the operation's), else the one the
@@ -74,13 +82,31 @@ func negotiate(ctx context.Context, param string, offered ...report.Format) (rep
 	return f, nil
 }
 
-// render writes v in format f.
-func (s *Server) render(f report.Format, v any) (rendered, error) {
+// render writes v in format f, starting a CSV table with the byte-order
+// mark when bom is set; name parts make its file name (report.FileName).
+func (s *Server) render(f report.Format, v any, bom bool, name ...string) (rendered, error) {
+	opts := []report.Option{report.WithCatalog(s.svc.Catalog), report.WithCountries(s.svc.Countries)}
+	if bom {
+		opts = append(opts, report.WithBOM())
+	}
 	var b bytes.Buffer
-	if err := report.Write(&b, f, v, report.WithCatalog(s.svc.Catalog), report.WithCountries(s.svc.Countries)); err != nil {
+	if err := report.Write(&b, f, v, opts...); err != nil {
 		return rendered{}, err
 	}
-	return rendered{format: f, body: b.Bytes()}, nil
+	r := rendered{format: f, body: b.Bytes()}
+	if f != report.JSON {
+		r.filename = report.FileName(f, name...)
+	}
+	return r, nil
+}
+
+// targetName names a comparison's target in a file name: its level and ID
+// ("framework-oecd-dac"), or "rating".
+func targetName(t civicspace.Target) string {
+	if t.ID == "" {
+		return t.Level
+	}
+	return t.Level + "-" + t.ID
 }
 
 // GetRanking ranks countries on stored scores.
@@ -98,7 +124,7 @@ func (s *Server) GetRanking(ctx context.Context, req GetRankingRequestObject) (G
 	if err != nil {
 		return nil, err
 	}
-	return s.render(f, res)
+	return s.render(f, res, p.Bom, "ranking", targetName(res.Target), res.Period, string(res.Kind))
 }
 
 // GetTrend follows one country across periods.
@@ -115,7 +141,7 @@ func (s *Server) GetTrend(ctx context.Context, req GetTrendRequestObject) (GetTr
 	if err != nil {
 		return nil, err
 	}
-	return s.render(f, res)
+	return s.render(f, res, p.Bom, "trend", res.Subject, cmp.Or(p.Framework, p.Group, p.Recommendation), string(res.Kind))
 }
 
 // GetRegionAggregates aggregates stored scores by UN M49 region.
@@ -133,7 +159,7 @@ func (s *Server) GetRegionAggregates(ctx context.Context, req GetRegionAggregate
 	if err != nil {
 		return nil, err
 	}
-	return s.render(f, res)
+	return s.render(f, res, p.Bom, "regions", targetName(res.Target), res.Period, string(res.Kind))
 }
 
 // GetGap compares a country's shadow assessment with its self-assessment.
@@ -149,7 +175,7 @@ func (s *Server) GetGap(ctx context.Context, req GetGapRequestObject) (GetGapRes
 	if err != nil {
 		return nil, err
 	}
-	return s.render(f, res)
+	return s.render(f, res, p.Bom, "gap", res.Country, res.Period, string(res.Self.Kind), string(res.Shadow.Kind))
 }
 
 // GetAssessmentScorecard draws a revision's stored score, as the Service
@@ -167,5 +193,36 @@ func (s *Server) GetAssessmentScorecard(ctx context.Context, req GetAssessmentSc
 	if err := json.Unmarshal(sc.Result, &res); err != nil {
 		return nil, civicspace.WrapError(civicspace.EINTERNAL, err, "the stored score of %s version %d cannot be read", req.ID, sc.Version)
 	}
-	return s.render(f, &res)
+	return s.render(f, &res, false, "scorecard", req.ID, "v"+strconv.Itoa(sc.Version))
+}
+
+// sdmxStructure is the SDMX-ML structure message.
+type sdmxStructure []byte
+
+func (b sdmxStructure) VisitGetSdmxStructureResponse(w http.ResponseWriter) error {
+	h := w.Header()
+	h.Set("Content-Type", report.MediaSDMXStructure)
+	h.Set("Content-Length", strconv.Itoa(len(b)))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": "civicspace-sdmx-structure.xml"}))
+	w.WriteHeader(http.StatusOK)
+	_, err := w.Write(b)
+	return err
+}
+
+// GetSdmxStructure answers the SDMX structure the SDMX-CSV answers
+// reference, for the server's catalog.
+func (s *Server) GetSdmxStructure(ctx context.Context, _ GetSdmxStructureRequestObject) (GetSdmxStructureResponseObject, error) {
+	var accept string
+	if r, ok := ctx.Value(requestKey).(*http.Request); ok {
+		accept = strings.Join(r.Header.Values("Accept"), ", ")
+	}
+	if !report.AcceptsStructure(accept) {
+		return nil, &httpError{status: http.StatusNotAcceptable, code: civicspace.EINVALID,
+			detail: "this resource is served as " + report.MediaSDMXStructure + "; the Accept header allows none of it: " + accept}
+	}
+	var b bytes.Buffer
+	if err := report.SDMXStructure(&b, s.svc.Catalog, s.svc.Countries); err != nil {
+		return nil, err
+	}
+	return sdmxStructure(b.Bytes()), nil
 }

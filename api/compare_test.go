@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"encoding/xml"
 	"net/http"
 	"reflect"
 	"regexp"
@@ -24,6 +25,7 @@ func init() {
 	// schemas are plain strings.
 	openapi3filter.RegisterBodyDecoder(report.MediaSDMX, openapi3filter.CsvBodyDecoder)
 	openapi3filter.RegisterBodyDecoder(report.MediaSVG, openapi3filter.FileBodyDecoder)
+	openapi3filter.RegisterBodyDecoder("application/vnd.sdmx.structure+xml", openapi3filter.FileBodyDecoder)
 }
 
 // formulaComment is a shadow assessment's comment that a spreadsheet would
@@ -314,22 +316,29 @@ func TestComparisons(t *testing.T) {
 			rows := csvRows(t, e.do("GET", "/v1/comparisons/gap/NOR/2025?format=csv", nil, anon).body)
 			h := rows[0]
 			require.Equal(t, report.GapCSVHeader, h)
-			var found bool
+			measures := map[string]bool{}
 			for _, r := range rows[1:] {
-				if r[col(h, "level")] != civicspace.LevelIndicator || r[col(h, "id")] != changed[0] {
+				if r[col(h, "level")] != civicspace.LevelIndicator || r[col(h, "item_id")] != changed[0] {
 					continue
 				}
-				found = true
-				require.Equal(t, "'"+formulaComment, r[col(h, "shadow_comment")])
-				d := r[col(h, "difference")]
-				require.True(t, strings.HasPrefix(d, "-"), "a negative difference is written as a number: %q", d)
-				x, err := strconv.ParseFloat(d, 64)
-				require.NoError(t, err)
-				require.Negative(t, x)
-				require.Equal(t, "1", r[col(h, "shadow_evidence")])
-				require.Equal(t, "0", r[col(h, "self_evidence")])
+				require.Equal(t, norSelf.ID, r[col(h, "self_assessment_id")])
+				m := r[col(h, "measure")]
+				measures[m] = true
+				switch m {
+				case report.MeasureAnswer:
+					require.Equal(t, "'"+formulaComment, r[col(h, "shadow_comment")])
+				case report.MeasurePoints:
+					d := r[col(h, "difference")]
+					require.True(t, strings.HasPrefix(d, "-"), "a negative difference is written as a number: %q", d)
+					x, err := strconv.ParseFloat(d, 64)
+					require.NoError(t, err)
+					require.Negative(t, x)
+				case report.MeasureEvidenceCount:
+					require.Equal(t, "1", r[col(h, "shadow_value")])
+					require.Equal(t, "0", r[col(h, "self_value")])
+				}
 			}
-			require.True(t, found, "the changed indicator has a row")
+			require.Len(t, measures, 3, "the changed indicator has a row per measure")
 			for _, r := range rows[1:] {
 				for i, c := range r {
 					require.False(t, strings.HasPrefix(c, "="), "column %s: %q is a formula", h[i], c)
@@ -363,6 +372,67 @@ func TestComparisons(t *testing.T) {
 
 			e.do("GET", "/v1/assessments/"+draft.ID+"/scorecard", nil, anon).problem(t, http.StatusNotFound, civicspace.ENOTFOUND)
 			checkSVGBody(t, e.do("GET", "/v1/assessments/"+draft.ID+"/scorecard", nil), "Civic space scorecard: Sweden")
+		})
+
+		t.Run("spreadsheets: bom, file names, score CSV", func(t *testing.T) {
+			res := e.do("GET", "/v1/comparisons/ranking?period=2025&kind=self&format=csv&bom=true", nil, anon)
+			require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+			require.True(t, bytes.HasPrefix(res.body, []byte(report.BOM+"target_level,")), "the byte-order mark, then the header")
+			require.Equal(t, `attachment; filename=ranking-rating-2025-self.csv`, res.Header.Get("Content-Disposition"))
+			plain := e.do("GET", "/v1/comparisons/ranking?period=2025&kind=self&format=csv", nil, anon)
+			require.Equal(t, plain.body, bytes.TrimPrefix(res.body, []byte(report.BOM)), "the mark is all bom adds")
+			res = e.do("GET", "/v1/comparisons/ranking?period=2025&bom=true", nil, anon)
+			require.False(t, bytes.HasPrefix(res.body, []byte(report.BOM)), "JSON never starts with a mark")
+			require.Empty(t, res.Header.Get("Content-Disposition"), "JSON is not a download")
+			res = e.do("GET", "/v1/comparisons/gap/NOR/2025?bom=true", nil, anon, accept("application/vnd.sdmx.data+csv"))
+			require.True(t, bytes.HasPrefix(res.body, []byte(report.BOM+"STRUCTURE,")))
+			require.Equal(t, `attachment; filename=gap-NOR-2025-self-shadow.csv`, res.Header.Get("Content-Disposition"))
+
+			// The stored score as a tidy table, by parameter or by Accept.
+			path := "/v1/assessments/" + norSelf.ID + "/score"
+			for _, r := range []*response{e.do("GET", path+"?format=csv", nil, anon), e.do("GET", path, nil, anon, accept("text/csv"))} {
+				require.Equal(t, http.StatusOK, r.StatusCode, "%s", r.body)
+				require.True(t, strings.HasPrefix(r.Header.Get("Content-Type"), "text/csv"), "%s %s", r.Header.Get("Content-Type"), r.body)
+				rows := csvRows(t, r.body)
+				require.Equal(t, report.ScoreCSVHeader, rows[0])
+				require.Equal(t, []string{norSelf.ID, "rating", civicspace.ObservationOverall},
+					[]string{rows[1][col(rows[0], "assessment_id")], rows[1][col(rows[0], "level")], rows[1][col(rows[0], "item_id")]})
+				require.Equal(t, "attachment; filename=score-"+norSelf.ID+"-v"+strconv.Itoa(norSelf.PublishedVersion)+".csv", r.Header.Get("Content-Disposition"))
+			}
+			var sc api.StoredScore
+			e.do("GET", path, nil, anon).decode(t, &sc)
+			require.Equal(t, norSelf.ID, sc.AssessmentID, "JSON stays the default")
+			e.do("GET", path, nil, anon, accept("application/xml")).problem(t, http.StatusNotAcceptable, civicspace.EINVALID)
+		})
+
+		t.Run("sdmx structure", func(t *testing.T) {
+			res := e.do("GET", "/v1/sdmx/structure", nil, anon)
+			require.Equal(t, http.StatusOK, res.StatusCode, "%s", res.body)
+			require.Equal(t, report.MediaSDMXStructure, res.Header.Get("Content-Type"))
+			var msg struct {
+				Codes []struct {
+					ID string `xml:"id,attr"`
+				} `xml:"Structures>Codelists>Codelist>Code"`
+				Dataflow struct {
+					ID string `xml:"id,attr"`
+				} `xml:"Structures>Dataflows>Dataflow"`
+			}
+			require.NoError(t, xml.Unmarshal(res.body, &msg))
+			require.Equal(t, report.SDMXDataflowID, msg.Dataflow.ID)
+			codes := map[string]bool{}
+			for _, c := range msg.Codes {
+				codes[c.ID] = true
+			}
+			// Every FRAMEWORK code of an SDMX-CSV ranking of a group is in
+			// the published code lists.
+			rows := csvRows(t, e.do("GET", "/v1/comparisons/ranking?period=2025&group=cndsi.focus-1&format=sdmx", nil, anon).body)
+			require.Greater(t, len(rows), 1)
+			for _, r := range rows[1:] {
+				require.Equal(t, "cndsi_focus-1", r[col(rows[0], "FRAMEWORK")])
+				require.True(t, codes[r[col(rows[0], "REF_AREA")]], r[col(rows[0], "REF_AREA")])
+			}
+			require.True(t, codes["cndsi_focus-1"])
+			e.do("GET", "/v1/sdmx/structure", nil, anon, accept("text/csv")).problem(t, http.StatusNotAcceptable, civicspace.EINVALID)
 		})
 
 		t.Run("bad queries", func(t *testing.T) {

@@ -12,6 +12,7 @@ import (
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/report"
 )
 
 var _ StrictServerInterface = (*Server)(nil)
@@ -402,10 +403,11 @@ func (s *Server) GetAssessmentProblems(ctx context.Context, req GetAssessmentPro
 
 // GetAssessmentScore answers a revision's stored score; it never scores.
 func (s *Server) GetAssessmentScore(ctx context.Context, req GetAssessmentScoreRequestObject) (GetAssessmentScoreResponseObject, error) {
-	var (
-		sc  *civicspace.StoredScore
-		err error
-	)
+	f, err := negotiate(ctx, string(req.Params.Format), report.JSON, report.CSV)
+	if err != nil {
+		return nil, err
+	}
+	var sc *civicspace.StoredScore
 	if req.Params.Pack != "" {
 		sc, err = s.svc.PackScore(ctx, req.ID, req.Params.Version, req.Params.Pack)
 	} else {
@@ -414,7 +416,10 @@ func (s *Server) GetAssessmentScore(ctx context.Context, req GetAssessmentScoreR
 	if err != nil {
 		return nil, err
 	}
-	return storedScoreResponse(storedScoreToAPI(sc)), nil
+	if f == report.JSON {
+		return storedScoreResponse(storedScoreToAPI(sc)), nil
+	}
+	return s.render(f, sc, req.Params.Bom, "score", sc.AssessmentID, "v"+strconv.Itoa(sc.Version))
 }
 
 // storedScoreResponse writes a stored score with its result as the bytes

@@ -344,12 +344,13 @@ func orDocument(field string) string {
 
 func jsonTypeName(goType string) string {
 	switch {
-	case strings.HasPrefix(goType, "map"), strings.HasPrefix(goType, "civicspace."), strings.HasPrefix(goType, "struct"):
-		return "an object"
 	case strings.HasPrefix(goType, "[]"):
 		return "an array"
+	// The string types before the objects: they too are named civicspace.X.
 	case goType == "string", strings.HasSuffix(goType, "Role"), strings.HasSuffix(goType, "Kind"), strings.HasSuffix(goType, "AnswerStatus"):
 		return "a string"
+	case strings.HasPrefix(goType, "map"), strings.HasPrefix(goType, "civicspace."), strings.HasPrefix(goType, "struct"):
+		return "an object"
 	}
 	return goType
 }

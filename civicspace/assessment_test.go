@@ -202,6 +202,7 @@ func TestParseAssessmentStructuralErrors(t *testing.T) {
 	}{
 		{"unknown field", `{"subject": {"country": "XAA"}, "colour": "red"}`, "", `unknown field "colour"`},
 		{"roles not array", `{"roles": "domestic"}`, "/roles", "must be an array"},
+		{"kind not string", `{"kind": 7}`, "/kind", "kind must be a string, not number"},
 		{"answers not object", `{"answers": []}`, "/answers", "must be an object"},
 		{"syntax", `{"subject": `, "", "ends unexpectedly"},
 		{"trailing", `{} {}`, "", "trailing data"},

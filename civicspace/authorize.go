@@ -49,7 +49,7 @@ var operations = map[string]access{
 	"getFramework": accessPublic, "getRecommendation": accessPublic, "listIndicators": accessPublic,
 	"getIndicator": accessPublic, "getCrosswalk": accessPublic, "listCountries": accessPublic,
 	"getCountry": accessPublic, "getRanking": accessPublic, "getTrend": accessPublic,
-	"getRegionAggregates": accessPublic, "getGap": accessPublic,
+	"getRegionAggregates": accessPublic, "getGap": accessPublic, "getSdmxStructure": accessPublic,
 	"getCountryCommitmentSummary": accessPublic, "getWorkstreamCommitmentSummary": accessPublic,
 	"getFollowUpCommitmentSummary": accessPublic,
 
@@ -64,7 +64,8 @@ var operations = map[string]access{
 	"deleteAssessment": accessAuthenticated, "submitAssessment": accessAuthenticated,
 	"publishAssessment": accessAuthenticated, "returnAssessment": accessAuthenticated,
 	"withdrawAssessment": accessAuthenticated, "correctAssessment": accessAuthenticated,
-	"reopenAssessment": accessAuthenticated, "createCommitment": accessAuthenticated,
+	"reopenAssessment": accessAuthenticated, "importAssessments": accessAuthenticated,
+	"createCommitment": accessAuthenticated,
 	"updateCommitment": accessAuthenticated, "publishCommitment": accessAuthenticated,
 	"correctCommitment": accessAuthenticated, "withdrawCommitment": accessAuthenticated,
 	"reopenCommitment": accessAuthenticated, "createProgressReport": accessAuthenticated,

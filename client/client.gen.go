@@ -307,6 +307,63 @@ func (e HealthStatus) Valid() bool {
 	}
 }
 
+// Defines values for ImportResultCode.
+const (
+	ImportResultCodeConflict     ImportResultCode = "conflict"
+	ImportResultCodeForbidden    ImportResultCode = "forbidden"
+	ImportResultCodeInvalid      ImportResultCode = "invalid"
+	ImportResultCodeInvalidState ImportResultCode = "invalid_state"
+	ImportResultCodeNotFound     ImportResultCode = "not_found"
+	ImportResultCodeTimeout      ImportResultCode = "timeout"
+	ImportResultCodeUnauthorized ImportResultCode = "unauthorized"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultCode enum.
+func (e ImportResultCode) Valid() bool {
+	switch e {
+	case ImportResultCodeConflict:
+		return true
+	case ImportResultCodeForbidden:
+		return true
+	case ImportResultCodeInvalid:
+		return true
+	case ImportResultCodeInvalidState:
+		return true
+	case ImportResultCodeNotFound:
+		return true
+	case ImportResultCodeTimeout:
+		return true
+	case ImportResultCodeUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultOutcome.
+const (
+	ImportResultOutcomeCreated   ImportResultOutcome = "created"
+	ImportResultOutcomeRefused   ImportResultOutcome = "refused"
+	ImportResultOutcomeUnchanged ImportResultOutcome = "unchanged"
+	ImportResultOutcomeUpdated   ImportResultOutcome = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultOutcome enum.
+func (e ImportResultOutcome) Valid() bool {
+	switch e {
+	case ImportResultOutcomeCreated:
+		return true
+	case ImportResultOutcomeRefused:
+		return true
+	case ImportResultOutcomeUnchanged:
+		return true
+	case ImportResultOutcomeUpdated:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for IndicatorDirection.
 const (
 	IndicatorDirectionHigherIsBetter IndicatorDirection = "higher_is_better"
@@ -778,6 +835,24 @@ func (e DataFormat) Valid() bool {
 	}
 }
 
+// Defines values for ScoreFormat.
+const (
+	ScoreFormatCsv  ScoreFormat = "csv"
+	ScoreFormatJSON ScoreFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ScoreFormat enum.
+func (e ScoreFormat) Valid() bool {
+	switch e {
+	case ScoreFormatCsv:
+		return true
+	case ScoreFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for SummaryFormat.
 const (
 	SummaryFormatCsv  SummaryFormat = "csv"
@@ -823,6 +898,24 @@ func (e GetDocsAssetParamsAsset) Valid() bool {
 	case GetDocsAssetParamsAssetSwaggerUIJs:
 		return true
 	case GetDocsAssetParamsAssetSwaggerUIStandalonePresetJs:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for GetAssessmentScoreParamsFormat.
+const (
+	GetAssessmentScoreParamsFormatCsv  GetAssessmentScoreParamsFormat = "csv"
+	GetAssessmentScoreParamsFormatJSON GetAssessmentScoreParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the GetAssessmentScoreParamsFormat enum.
+func (e GetAssessmentScoreParamsFormat) Valid() bool {
+	switch e {
+	case GetAssessmentScoreParamsFormatCsv:
+		return true
+	case GetAssessmentScoreParamsFormatJSON:
 		return true
 	default:
 		return false
@@ -1703,6 +1796,54 @@ type Health struct {
 
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
+
+// ImportReport What a bulk import did, item by item.
+type ImportReport struct {
+	// Created Items stored as new drafts.
+	Created int `json:"created"`
+
+	// Refused Items that changed nothing, with the reason in their result.
+	Refused int            `json:"refused"`
+	Results []ImportResult `json:"results"`
+
+	// Unchanged Items whose stored assessment already had this content.
+	Unchanged int `json:"unchanged"`
+
+	// Updated Stored drafts given new content.
+	Updated int `json:"updated"`
+}
+
+// ImportResult The outcome of one imported item.
+type ImportResult struct {
+	// Code Why the item was refused, as the stable error code of a single request.
+	Code *ImportResultCode `json:"code,omitempty"`
+
+	// ID The stored assessment (absent when a refused item matched none).
+	//
+	// Example: asm_k3xq7vbn2m4p6r8t0w2y
+	ID *string `json:"id,omitempty"`
+
+	// Message Why the item was refused, for people.
+	Message *string             `json:"message,omitempty"`
+	Outcome ImportResultOutcome `json:"outcome"`
+
+	// Problems For a refused item, what is wrong (pointers into the item); for a created or updated draft, what it must fix before it can be submitted.
+	Problems *[]ProblemDetail `json:"problems,omitempty"`
+
+	// Source Where the item was, as a JSON Pointer into the array (`#/3`) or a line of NDJSON (`:3`).
+	//
+	// Example: #/3
+	Source string `json:"source"`
+
+	// Version Its current version.
+	Version *int `json:"version,omitempty"`
+}
+
+// ImportResultCode Why the item was refused, as the stable error code of a single request.
+type ImportResultCode string
+
+// ImportResultOutcome defines model for ImportResult.Outcome.
+type ImportResultOutcome string
 
 // Indicator A measurable question with a typed answer, mapped to the recommendations it measures in any framework.
 type Indicator struct {
@@ -2661,6 +2802,9 @@ type AcceptLanguage = string
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
 
+// Bom defines model for Bom.
+type Bom = bool
+
 // ChartFormat defines model for ChartFormat.
 type ChartFormat string
 
@@ -2717,6 +2861,9 @@ type PeriodTo = int
 
 // RecommendationID defines model for RecommendationId.
 type RecommendationID = string
+
+// ScoreFormat defines model for ScoreFormat.
+type ScoreFormat string
 
 // SummaryFormat defines model for SummaryFormat.
 type SummaryFormat string
@@ -2857,7 +3004,21 @@ type GetAssessmentScoreParams struct {
 	// the server's policy; a 404 if the revision was never rescored
 	// under it.
 	Pack *string `form:"pack,omitempty" json:"pack,omitempty"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (a tidy table, one row per
+	// item: docs/data.md).
+	Format *GetAssessmentScoreParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
+
+// GetAssessmentScoreParamsFormat defines parameters for GetAssessmentScore.
+type GetAssessmentScoreParamsFormat string
 
 // GetAssessmentScorecardParams defines parameters for GetAssessmentScorecard.
 type GetAssessmentScorecardParams struct {
@@ -2882,6 +3043,9 @@ type WithdrawAssessmentParams struct {
 	// server and gets that 428.
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
+
+// ImportAssessmentsJSONBody defines parameters for ImportAssessments.
+type ImportAssessmentsJSONBody = []map[string]interface{}
 
 // ListAuditParams defines parameters for ListAudit.
 type ListAuditParams struct {
@@ -3003,6 +3167,12 @@ type GetGapParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format *GetGapParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetGapParamsFormat defines parameters for GetGap.
@@ -3045,6 +3215,12 @@ type GetRankingParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format *GetRankingParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetRankingParamsFormat defines parameters for GetRanking.
@@ -3087,6 +3263,12 @@ type GetRegionAggregatesParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0) or `sdmx-1.0`
 	// (SDMX-CSV 1.0.0).
 	Format *GetRegionAggregatesParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetRegionAggregatesParamsFormat defines parameters for GetRegionAggregates.
@@ -3117,6 +3299,12 @@ type GetTrendParams struct {
 	// against formula injection), `sdmx` (SDMX-CSV 2.0.0), `sdmx-1.0`
 	// (SDMX-CSV 1.0.0) or `svg` (a chart).
 	Format *GetTrendParamsFormat `form:"format,omitempty" json:"format,omitempty"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom *Bom `form:"bom,omitempty" json:"bom,omitempty"`
 }
 
 // GetTrendParamsFormat defines parameters for GetTrend.
@@ -3199,6 +3387,9 @@ type SubmitAssessmentJSONRequestBody = TransitionRequest
 
 // WithdrawAssessmentJSONRequestBody defines body for WithdrawAssessment for application/json ContentType.
 type WithdrawAssessmentJSONRequestBody = TransitionRequest
+
+// ImportAssessmentsJSONRequestBody defines body for ImportAssessments for application/json ContentType.
+type ImportAssessmentsJSONRequestBody = ImportAssessmentsJSONBody
 
 // CreateCommitmentJSONRequestBody defines body for CreateCommitment for application/json ContentType.
 type CreateCommitmentJSONRequestBody = Commitment
@@ -3627,6 +3818,12 @@ type ClientInterface interface {
 	// server's policy's score (the original); with `pack` (an admin key
 	// only), the pack's.
 	//
+	// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+	// table with one row per item: the rating, each framework, group and
+	// recommendation (its score) and each indicator (its points), with
+	// coverage, status and the catalog and policy that computed them
+	// (docs/data.md). Any other `Accept` is a 406.
+	//
 	// Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
 	GetAssessmentScore(ctx context.Context, id AssessmentID, params *GetAssessmentScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
@@ -3683,6 +3880,60 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 	WithdrawAssessment(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAssessmentsWithBody Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAssessments Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessments(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListAudit Read the audit trail
 	//
@@ -4144,6 +4395,21 @@ type ClientInterface interface {
 	//
 	// Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 	ScoreAssessment(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+	//
+	// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+	// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+	// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+	// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+	// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+	// STATUS), its concept scheme and the code lists of every coded
+	// component. FRAMEWORK codes are catalog IDs with each dot made an
+	// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+	// allow no dots. The structure follows the catalog the server runs.
+	//
+	// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+	GetSdmxStructure(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ValidateAssessmentWithBody Validate an inline assessment
 	//
@@ -4646,6 +4912,12 @@ func (c *Client) GetRevision(ctx context.Context, id AssessmentID, version int, 
 // server's policy's score (the original); with `pack` (an admin key
 // only), the pack's.
 //
+// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+// table with one row per item: the rating, each framework, group and
+// recommendation (its score) and each indicator (its points), with
+// coverage, status and the catalog and policy that computed them
+// (docs/data.md). Any other `Accept` is a 406.
+//
 // Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
 func (c *Client) GetAssessmentScore(ctx context.Context, id AssessmentID, params *GetAssessmentScoreParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewGetAssessmentScoreRequest(c.Server, id, params)
@@ -4753,6 +5025,80 @@ func (c *Client) WithdrawAssessmentWithBody(ctx context.Context, id AssessmentID
 // Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 func (c *Client) WithdrawAssessment(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewWithdrawAssessmentRequest(c.Server, id, params, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAssessmentsWithBody Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *Client) ImportAssessmentsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAssessmentsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAssessments Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *Client) ImportAssessments(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAssessmentsRequest(c.Server, body)
 	if err != nil {
 		return nil, err
 	}
@@ -5674,6 +6020,31 @@ func (c *Client) ScoreAssessmentWithBody(ctx context.Context, contentType string
 // Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 func (c *Client) ScoreAssessment(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
 	req, err := NewScoreAssessmentRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// GetSdmxStructure The SDMX structure of the SDMX-CSV files
+//
+// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+// STATUS), its concept scheme and the code lists of every coded
+// component. FRAMEWORK codes are catalog IDs with each dot made an
+// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+// allow no dots. The structure follows the catalog the server runs.
+//
+// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+func (c *Client) GetSdmxStructure(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetSdmxStructureRequest(c.Server)
 	if err != nil {
 		return nil, err
 	}
@@ -6675,6 +7046,30 @@ func NewGetAssessmentScoreRequest(server string, id AssessmentID, params *GetAss
 
 		}
 
+		if params.Format != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -6870,6 +7265,46 @@ func NewWithdrawAssessmentRequestWithBody(server string, id AssessmentID, params
 		}
 
 	}
+
+	return req, nil
+}
+
+// NewImportAssessmentsRequest calls the generic ImportAssessments builder with application/json body
+func NewImportAssessmentsRequest(server string, body ImportAssessmentsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewImportAssessmentsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewImportAssessmentsRequestWithBody constructs an http.Request for the ImportAssessments method, with any body, and a specified content type
+func NewImportAssessmentsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/assessments:import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
 
 	return req, nil
 }
@@ -7929,6 +8364,18 @@ func NewGetGapRequest(server string, country string, period string, params *GetG
 
 		}
 
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8094,6 +8541,18 @@ func NewGetRankingRequest(server string, params *GetRankingParams) (*http.Reques
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -8277,6 +8736,18 @@ func NewGetRegionAggregatesRequest(server string, params *GetRegionAggregatesPar
 
 		}
 
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
 		if encoded := queryValues.Encode(); encoded != "" {
 			rawQueryFragments = append(rawQueryFragments, encoded)
 		}
@@ -8401,6 +8872,18 @@ func NewGetTrendRequest(server string, country string, params *GetTrendParams) (
 		if params.Format != nil {
 
 			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "format", *params.Format, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			} else {
+				for _, qp := range strings.Split(queryFrag, "&") {
+					rawQueryFragments = append(rawQueryFragments, qp)
+				}
+			}
+
+		}
+
+		if params.Bom != nil {
+
+			if queryFrag, err := runtime.StyleParamWithOptions("form", true, "bom", *params.Bom, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationQuery, Type: "boolean", Format: ""}); err != nil {
 				return nil, err
 			} else {
 				for _, qp := range strings.Split(queryFrag, "&") {
@@ -9101,6 +9584,33 @@ func NewScoreAssessmentRequestWithBody(server string, contentType string, body i
 	return req, nil
 }
 
+// NewGetSdmxStructureRequest constructs an http.Request for the GetSdmxStructure method
+func NewGetSdmxStructureRequest(server string) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/sdmx/structure")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
+	if err != nil {
+		return nil, err
+	}
+
+	return req, nil
+}
+
 // NewValidateAssessmentRequest calls the generic ValidateAssessment builder with application/json body
 func NewValidateAssessmentRequest(server string, body ValidateAssessmentJSONRequestBody) (*http.Request, error) {
 	var bodyReader io.Reader
@@ -9443,6 +9953,12 @@ type ClientWithResponsesInterface interface {
 	// server's policy's score (the original); with `pack` (an admin key
 	// only), the pack's.
 	//
+	// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+	// table with one row per item: the rating, each framework, group and
+	// recommendation (its score) and each indicator (its points), with
+	// coverage, status and the catalog and policy that computed them
+	// (docs/data.md). Any other `Accept` is a 406.
+	//
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
@@ -9503,6 +10019,60 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 	WithdrawAssessmentWithResponse(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawAssessmentResponse, error)
+
+	// ImportAssessmentsWithBodyWithResponse Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error)
+
+	// ImportAssessmentsWithResponse Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithResponse(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error)
 
 	// ListAuditWithResponse Read the audit trail
 	//
@@ -10016,6 +10586,23 @@ type ClientWithResponsesInterface interface {
 	//
 	// Corresponds with POST /v1/score (the `ScoreAssessment` operationId).
 	ScoreAssessmentWithResponse(ctx context.Context, body ScoreAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*ScoreAssessmentResponse, error)
+
+	// GetSdmxStructureWithResponse The SDMX structure of the SDMX-CSV files
+	//
+	// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+	// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+	// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+	// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+	// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+	// STATUS), its concept scheme and the code lists of every coded
+	// component. FRAMEWORK codes are catalog IDs with each dot made an
+	// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+	// allow no dots. The structure follows the catalog the server runs.
+	//
+	// Returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+	GetSdmxStructureWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSdmxStructureResponse, error)
 
 	// ValidateAssessmentWithBodyWithResponse Validate an inline assessment
 	//
@@ -11236,6 +11823,12 @@ func (r GetRevisionResponse) ContentType() string {
 	return ""
 }
 
+// GetAssessmentScoreResponse200Headers the declared response headers of an HTTP 200 response for GetAssessmentScore
+type GetAssessmentScoreResponse200Headers struct {
+	ContentDisposition *string
+	Vary               *string
+}
+
 type GetAssessmentScoreResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11245,8 +11838,12 @@ type GetAssessmentScoreResponse struct {
 	ApplicationProblemJSON400 *BadRequest
 	// ApplicationProblemJSON404 the response for an HTTP 404 `application/problem+json` response
 	ApplicationProblemJSON404 *NotFound
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetAssessmentScoreResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -11262,6 +11859,11 @@ func (r GetAssessmentScoreResponse) GetApplicationProblemJSON400() *BadRequest {
 // GetApplicationProblemJSON404 returns the response for an HTTP 404 `application/problem+json` response
 func (r GetAssessmentScoreResponse) GetApplicationProblemJSON404() *NotFound {
 	return r.ApplicationProblemJSON404
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetAssessmentScoreResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
 }
 
 // GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
@@ -11527,6 +12129,68 @@ func (r WithdrawAssessmentResponse) StatusCode() int {
 
 // ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
 func (r WithdrawAssessmentResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
+type ImportAssessmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportReport
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *ContentTooLarge
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportAssessmentsResponse) GetJSON200() *ImportReport {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSON413() *ContentTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSONDefault() *Problem {
+	return r.ApplicationProblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportAssessmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportAssessmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportAssessmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportAssessmentsResponse) ContentType() string {
 	if r.HTTPResponse != nil {
 		return r.HTTPResponse.Header.Get("Content-Type")
 	}
@@ -12703,7 +13367,8 @@ func (r WithdrawCommitmentResponse) ContentType() string {
 
 // GetGapResponse200Headers the declared response headers of an HTTP 200 response for GetGap
 type GetGapResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetGapResponse struct {
@@ -12779,7 +13444,8 @@ func (r GetGapResponse) ContentType() string {
 
 // GetRankingResponse200Headers the declared response headers of an HTTP 200 response for GetRanking
 type GetRankingResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetRankingResponse struct {
@@ -12848,7 +13514,8 @@ func (r GetRankingResponse) ContentType() string {
 
 // GetRegionAggregatesResponse200Headers the declared response headers of an HTTP 200 response for GetRegionAggregates
 type GetRegionAggregatesResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetRegionAggregatesResponse struct {
@@ -12917,7 +13584,8 @@ func (r GetRegionAggregatesResponse) ContentType() string {
 
 // GetTrendResponse200Headers the declared response headers of an HTTP 200 response for GetTrend
 type GetTrendResponse200Headers struct {
-	Vary *string
+	ContentDisposition *string
+	Vary               *string
 }
 
 type GetTrendResponse struct {
@@ -13870,6 +14538,61 @@ func (r ScoreAssessmentResponse) ContentType() string {
 	return ""
 }
 
+// GetSdmxStructureResponse200Headers the declared response headers of an HTTP 200 response for GetSdmxStructure
+type GetSdmxStructureResponse200Headers struct {
+	ContentDisposition *string
+}
+
+type GetSdmxStructureResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// ApplicationProblemJSON406 the response for an HTTP 406 `application/problem+json` response
+	ApplicationProblemJSON406 *NotAcceptable
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetSdmxStructureResponse200Headers
+}
+
+// GetApplicationProblemJSON406 returns the response for an HTTP 406 `application/problem+json` response
+func (r GetSdmxStructureResponse) GetApplicationProblemJSON406() *NotAcceptable {
+	return r.ApplicationProblemJSON406
+}
+
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r GetSdmxStructureResponse) GetApplicationProblemJSONDefault() *Problem {
+	return r.ApplicationProblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r GetSdmxStructureResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r GetSdmxStructureResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r GetSdmxStructureResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r GetSdmxStructureResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ValidateAssessmentResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -14340,6 +15063,12 @@ func (c *ClientWithResponses) GetRevisionWithResponse(ctx context.Context, id As
 // server's policy's score (the original); with `pack` (an admin key
 // only), the pack's.
 //
+// As JSON or as CSV (`format=csv` or `Accept: text/csv`), a tidy
+// table with one row per item: the rating, each framework, group and
+// recommendation (its score) and each indicator (its points), with
+// coverage, status and the catalog and policy that computed them
+// (docs/data.md). Any other `Accept` is a 406.
+//
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/assessments/{id}/score (the `GetAssessmentScore` operationId).
@@ -14435,6 +15164,72 @@ func (c *ClientWithResponses) WithdrawAssessmentWithResponse(ctx context.Context
 		return nil, err
 	}
 	return ParseWithdrawAssessmentResponse(rsp)
+}
+
+// ImportAssessmentsWithBodyWithResponse Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *ClientWithResponses) ImportAssessmentsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error) {
+	rsp, err := c.ImportAssessmentsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAssessmentsResponse(rsp)
+}
+
+// ImportAssessmentsWithResponse Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *ClientWithResponses) ImportAssessmentsWithResponse(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error) {
+	rsp, err := c.ImportAssessments(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAssessmentsResponse(rsp)
 }
 
 // ListAuditWithResponse Read the audit trail
@@ -15224,6 +16019,29 @@ func (c *ClientWithResponses) ScoreAssessmentWithResponse(ctx context.Context, b
 		return nil, err
 	}
 	return ParseScoreAssessmentResponse(rsp)
+}
+
+// GetSdmxStructureWithResponse The SDMX structure of the SDMX-CSV files
+//
+// The SDMX-ML 2.1 structure message that every SDMX-CSV answer
+// references: the dataflow `CIVICSPACE:DF_CIVIC_SPACE(1.0)`, its data
+// structure definition `CIVICSPACE:DSD_CIVIC_SPACE(1.0)` (dimensions
+// FREQ, REF_AREA, ASSESSMENT_KIND, FRAMEWORK, MEASURE, TIME_PERIOD;
+// primary measure OBS_VALUE; attributes UNIT_MEASURE, OBS_STATUS,
+// STATUS), its concept scheme and the code lists of every coded
+// component. FRAMEWORK codes are catalog IDs with each dot made an
+// underscore (`cndsi.focus-1` is `cndsi_focus-1`), as SDMX identifiers
+// allow no dots. The structure follows the catalog the server runs.
+//
+// Returns a wrapper object for the known response body format(s).
+//
+// Corresponds with GET /v1/sdmx/structure (the `GetSdmxStructure` operationId).
+func (c *ClientWithResponses) GetSdmxStructureWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*GetSdmxStructureResponse, error) {
+	rsp, err := c.GetSdmxStructure(ctx, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseGetSdmxStructureResponse(rsp)
 }
 
 // ValidateAssessmentWithBodyWithResponse Validate an inline assessment
@@ -16263,6 +17081,13 @@ func ParseGetAssessmentScoreResponse(rsp *http.Response) (*GetAssessmentScoreRes
 		}
 		response.ApplicationProblemJSON404 = &dest
 
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
 	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
 		var dest Problem
 		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
@@ -16270,6 +17095,29 @@ func ParseGetAssessmentScoreResponse(rsp *http.Response) (*GetAssessmentScoreRes
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	case rsp.StatusCode == 200:
+		// Content-type (text/csv) unsupported
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetAssessmentScoreResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -16472,6 +17320,53 @@ func ParseWithdrawAssessmentResponse(rsp *http.Response) (*WithdrawAssessmentRes
 			headers.ETag = value
 		}
 		response.Headers200 = &headers
+	}
+
+	return response, nil
+}
+
+// ParseImportAssessmentsResponse parses an HTTP response from a ImportAssessmentsWithResponse call
+func ParseImportAssessmentsResponse(rsp *http.Response) (*ImportAssessmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportAssessmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ContentTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSONDefault = &dest
+
 	}
 
 	return response, nil
@@ -17522,6 +18417,13 @@ func ParseGetGapResponse(rsp *http.Response) (*GetGapResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetGapResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17585,6 +18487,13 @@ func ParseGetRankingResponse(rsp *http.Response) (*GetRankingResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetRankingResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17648,6 +18557,13 @@ func ParseGetRegionAggregatesResponse(rsp *http.Response) (*GetRegionAggregatesR
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetRegionAggregatesResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -17711,6 +18627,13 @@ func ParseGetTrendResponse(rsp *http.Response) (*GetTrendResponse, error) {
 	switch {
 	case rsp.StatusCode == 200:
 		var headers GetTrendResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
 		if values := rsp.Header.Values("Vary"); len(values) > 0 {
 			var value string
 			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
@@ -18440,6 +19363,52 @@ func ParseScoreAssessmentResponse(rsp *http.Response) (*ScoreAssessmentResponse,
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	return response, nil
+}
+
+// ParseGetSdmxStructureResponse parses an HTTP response from a GetSdmxStructureWithResponse call
+func ParseGetSdmxStructureResponse(rsp *http.Response) (*GetSdmxStructureResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &GetSdmxStructureResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 406:
+		var dest NotAcceptable
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON406 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSONDefault = &dest
+
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetSdmxStructureResponse200Headers
+		if values := rsp.Header.Values("Content-Disposition"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Disposition", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentDisposition = &value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

@@ -1,6 +1,7 @@
 package report
 
 import (
+	"cmp"
 	"encoding/csv"
 	"io"
 	"strconv"
@@ -146,52 +147,104 @@ func RegionsCSV(w io.Writer, r *civicspace.RegionResult) error {
 	return t.flush()
 }
 
-// GapCSVHeader is the header of GapCSV. The shadow columns hold the
-// assessment compared with the self-assessment, whatever its kind
-// (shadow_kind).
-var GapCSVHeader = []string{"country", "period", "shadow_kind", "level", "id", "title", "issues",
-	"self_answer", "self_value", "self_score", "shadow_answer", "shadow_value", "shadow_score", "difference",
-	"self_status", "shadow_status", "self_evidence", "shadow_evidence", "recommendations", "self_comment", "shadow_comment"}
+// GapCSVHeader is the header of GapCSV: a tidy long table, one row per
+// item and measure, each column one variable (docs/data.md).
+var GapCSVHeader = []string{"country", "period",
+	"self_assessment_id", "self_version", "self_kind", "shadow_assessment_id", "shadow_version", "shadow_kind",
+	"level", "item_id", "title", "measure", "self_value", "shadow_value", "difference",
+	"self_status", "shadow_status", "self_option", "shadow_option", "self_comment", "shadow_comment"}
 
-// GapCSV writes a shadow-versus-self comparison: the rating, every
-// framework and group, each recommendation whose status differs, then each
-// indicator they disagree on (biggest difference first), one row each.
-// Scores are points for indicators; evidence columns count sources.
+// The measures of GapCSV's rows.
+const (
+	MeasureScore         = "score"          // 0-100 score of the rating, a framework, group or recommendation
+	MeasurePoints        = "points"         // 0-100 points an indicator's answer earned
+	MeasureAnswer        = "answer"         // the answer: a number, 1/0 for yes/no, or an option in *_option
+	MeasureEvidenceCount = "evidence_count" // how many sources the answer cites
+)
+
+// GapCSV writes a shadow-versus-self comparison as a tidy long table: the
+// rating's, every framework's and group's and each differing
+// recommendation's score, then for each indicator they disagree on
+// (biggest difference first) its points, its answer and its evidence
+// count, one row per item and measure. The value columns hold numbers
+// only; an empty cell is a missing value (docs/data.md).
 func GapCSV(w io.Writer, g *civicspace.GapResult) error {
 	t := newTable(w, GapCSVHeader...)
-	head := []cell{txt(g.Country), txt(g.Period), txt(string(g.Shadow.Kind))}
-	score := func(s civicspace.ScoreGap) {
-		t.row(append(head, txt(s.Level), txt(s.ID), txt(s.Title), cell{},
-			cell{}, cell{}, num(s.Self), cell{}, cell{}, num(s.Shadow), num(s.Difference),
-			txt(s.SelfStatus), txt(s.ShadowStatus), cell{}, cell{}, cell{}, cell{}, cell{})...)
+	head := []cell{txt(g.Country), txt(g.Period),
+		txt(g.Self.AssessmentID), integer(g.Self.Version), txt(string(g.Self.Kind)),
+		txt(g.Shadow.AssessmentID), integer(g.Shadow.Version), txt(string(g.Shadow.Kind))}
+	row := func(level, id, title, measure string, self, shadow, diff *float64, selfStatus, shadowStatus string, rest ...cell) {
+		cells := append(head[:len(head):len(head)], txt(level), txt(id), txt(title), txt(measure),
+			num(self), num(shadow), num(diff), txt(selfStatus), txt(shadowStatus))
+		for len(rest) < 4 {
+			rest = append(rest, cell{})
+		}
+		t.row(append(cells, rest...)...)
 	}
-	score(g.Rating)
+	row(g.Rating.Level, cmp.Or(g.Rating.ID, civicspace.ObservationOverall), g.Rating.Title, MeasureScore, g.Rating.Self, g.Rating.Shadow, g.Rating.Difference, g.Rating.SelfStatus, g.Rating.ShadowStatus)
 	for _, s := range g.Frameworks {
-		score(s)
+		row(s.Level, s.ID, s.Title, MeasureScore, s.Self, s.Shadow, s.Difference, s.SelfStatus, s.ShadowStatus)
 	}
 	for _, r := range g.Recommendations {
-		t.row(append(head, txt(civicspace.LevelRecommendation), txt(r.Recommendation), txt(r.Title), txt("status"),
-			cell{}, cell{}, num(r.Self), cell{}, cell{}, num(r.Shadow), num(r.Difference),
-			txt(r.SelfStatus), txt(r.ShadowStatus), cell{}, cell{}, txt(strings.Join(r.Indicators, " ")), cell{}, cell{})...)
+		row(civicspace.LevelRecommendation, r.Recommendation, r.Title, MeasureScore, r.Self, r.Shadow, r.Difference, r.SelfStatus, r.ShadowStatus)
 	}
 	for _, ig := range g.Indicators {
-		t.row(append(head, txt(civicspace.LevelIndicator), txt(ig.Indicator), txt(ig.Question), txt(strings.Join(ig.Issues, " ")),
-			txt(ig.Self.Answer), txt(valueText(ig.Self.Value)), num(ig.Self.Points),
-			txt(ig.Shadow.Answer), txt(valueText(ig.Shadow.Value)), num(ig.Shadow.Points), num(ig.Difference),
-			cell{}, cell{}, integer(len(ig.Self.Evidence)), integer(len(ig.Shadow.Evidence)),
-			txt(strings.Join(ig.Recommendations, " ")), txt(ig.Self.Comment), txt(ig.Shadow.Comment))...)
+		ind := func(measure string, self, shadow, diff *float64, rest ...cell) {
+			row(civicspace.LevelIndicator, ig.Indicator, ig.Question, measure, self, shadow, diff, ig.Self.Answer, ig.Shadow.Answer, rest...)
+		}
+		ind(MeasurePoints, ig.Self.Points, ig.Shadow.Points, ig.Difference)
+		selfNum, selfOpt := answerCells(ig.Self.Value)
+		shadowNum, shadowOpt := answerCells(ig.Shadow.Value)
+		ind(MeasureAnswer, selfNum, shadowNum, nil, txt(selfOpt), txt(shadowOpt), txt(ig.Self.Comment), txt(ig.Shadow.Comment))
+		selfEv, shadowEv := float64(len(ig.Self.Evidence)), float64(len(ig.Shadow.Evidence))
+		ind(MeasureEvidenceCount, &selfEv, &shadowEv, civicspace.Float(shadowEv-selfEv))
 	}
 	return t.flush()
 }
 
-// valueText is an answer's value as a cell: true/false, a number, or an
-// option ID (without JSON quotes).
-func valueText(v *civicspace.Value) string {
+// answerCells splits an answer's value into a number (1 for yes, 0 for
+// no, the number of a scale, count or percentage) and an option ID, so
+// that no column mixes kinds of value.
+func answerCells(v *civicspace.Value) (*float64, string) {
 	if v == nil {
-		return ""
+		return nil, ""
+	}
+	if b, ok := v.Bool(); ok {
+		if b {
+			return civicspace.Float(1), ""
+		}
+		return civicspace.Float(0), ""
+	}
+	if n, ok := v.Number(); ok {
+		return &n, ""
 	}
 	if id, ok := v.Option(); ok {
-		return id
+		return nil, id
 	}
-	return v.String()
+	return nil, ""
+}
+
+// ScoreCSVHeader is the header of ScoreCSV.
+var ScoreCSVHeader = []string{"assessment_id", "version", "country", "organisation", "period", "kind",
+	"level", "item_id", "measure", "value", "coverage", "status", "catalog_version", "policy_digest"}
+
+// ScoreCSV writes an explained score as a tidy table, one row per item:
+// the rating (item_id "overall"), each framework, group and
+// recommendation (measure score) and each indicator (measure points, the
+// points its answer earned; status is its answer: answered, unknown,
+// not_applicable or missing). Coverage is a share (0-1), empty for
+// indicators; an empty value is an item without a score. The provenance
+// columns say which catalog and policy computed every number.
+func ScoreCSV(w io.Writer, assessmentID string, version int, r *civicspace.Result) error {
+	t := newTable(w, ScoreCSVHeader...)
+	for _, o := range r.Observations(assessmentID, version) {
+		measure := MeasureScore
+		if o.Level == civicspace.LevelIndicator {
+			measure = MeasurePoints
+		}
+		t.row(txt(o.AssessmentID), integer(o.Version), txt(o.Country), txt(o.Organisation), txt(o.Period), txt(string(o.Kind)),
+			txt(o.Level), txt(o.ItemID), txt(measure), num(o.Score), num(o.Coverage), txt(o.Status),
+			txt(r.Provenance.CatalogVersion), txt(r.Provenance.PolicyDigest))
+	}
+	return t.flush()
 }

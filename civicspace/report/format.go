@@ -149,6 +149,49 @@ type options struct {
 	cat       *civicspace.Catalog
 	countries *civicspace.Countries
 	sdmx1     bool
+	bom       bool
+}
+
+// BOM is the UTF-8 byte-order mark. Excel on Windows reads a CSV file as
+// UTF-8 only when it starts with one (without, "Côte d'Ivoire" shows as
+// "CÃ´te d'Ivoire"); Python then reads it with encoding="utf-8-sig", R's
+// readr drops it by itself.
+const BOM = "\ufeff"
+
+// WithBOM makes Write start a CSV or SDMX-CSV file with the UTF-8
+// byte-order mark, for spreadsheets. Other formats ignore it.
+func WithBOM() Option { return func(o *options) { o.bom = true } }
+
+// Tabular reports whether the format is a CSV table (CSV or SDMX-CSV).
+func (f Format) Tabular() bool { return f == CSV || f == SDMX || f == SDMX1 }
+
+// FileName is a file name for a document of format f made of parts
+// ("ranking", "2025", "self" → "ranking-2025-self.csv"): empty parts are
+// left out, and any character other than an ASCII letter, digit, dot or
+// hyphen becomes "_" (a date range's slash, a space), so that the name is
+// safe in a Content-Disposition header and on every file system.
+func FileName(f Format, parts ...string) string {
+	var b strings.Builder
+	for _, p := range parts {
+		if p == "" {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteByte('-')
+		}
+		for _, r := range p {
+			switch {
+			case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-':
+				b.WriteRune(r)
+			default:
+				b.WriteByte('_')
+			}
+		}
+	}
+	if b.Len() == 0 {
+		b.WriteString("civicspace")
+	}
+	return b.String() + f.Extension()
 }
 
 // WithCatalog gives the catalog that names frameworks and groups in a
@@ -184,13 +227,16 @@ func FormatsFor(v any) []Format {
 		return []Format{JSON, CSV, SDMX, SDMX1}
 	case *civicspace.Result:
 		return []Format{JSON, SVG}
+	case *civicspace.StoredScore:
+		return []Format{JSON, CSV}
 	}
 	return []Format{JSON}
 }
 
 // Write writes v in format f: a comparison (*civicspace.RankingResult,
 // *TrendResult, *RegionResult, *GapResult) or a score
-// (*civicspace.Result, whose SVG is its scorecard). A format the value
+// (*civicspace.Result, whose SVG is its scorecard; *civicspace.StoredScore,
+// whose CSV is ScoreCSV). A format the value
 // has no form in is an EINVALID error; see FormatsFor.
 func Write(w io.Writer, f Format, v any, opts ...Option) error {
 	if !slices.Contains(FormatsFor(v), f) {
@@ -206,6 +252,11 @@ func Write(w io.Writer, f Format, v any, opts ...Option) error {
 		f = SDMX
 	}
 	o := newOptions(opts)
+	if o.bom && f.Tabular() {
+		if _, err := io.WriteString(w, BOM); err != nil {
+			return err
+		}
+	}
 	switch v := v.(type) {
 	case *civicspace.RankingResult:
 		switch f {
@@ -235,6 +286,12 @@ func Write(w io.Writer, f Format, v any, opts ...Option) error {
 		return GapSDMX(w, v, o.countries, opts...)
 	case *civicspace.Result:
 		return Scorecard(w, v, o.cat, WithCountries(o.countries))
+	case *civicspace.StoredScore:
+		var res civicspace.Result
+		if err := json.Unmarshal(v.Result, &res); err != nil {
+			return civicspace.WrapError(civicspace.EINTERNAL, err, "the stored score of %s version %d cannot be read", v.AssessmentID, v.Version)
+		}
+		return ScoreCSV(w, v.AssessmentID, v.Version, &res)
 	}
 	return civicspace.Errorf(civicspace.EINVALID, "nothing to write")
 }

@@ -11,6 +11,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -101,8 +102,9 @@ func TestCSV(t *testing.T) {
 		// 4 periods (one missing) x 6 items + 1 period x 6 items.
 		{"trend-ken-all", load[civicspace.TrendResult](t, "trend-ken-all"), report.TrendCSVHeader, 4*6 + 6},
 		{"regions-rating-2025-self", load[civicspace.RegionResult](t, "regions-rating-2025-self"), report.RegionsCSVHeader, 9},
-		// rating + 5 frameworks/groups + 3 recommendations + 6 indicators.
-		{"gap-ken-2025", load[civicspace.GapResult](t, "gap-ken-2025"), report.GapCSVHeader, 1 + 5 + 3 + 6},
+		// rating + 5 frameworks/groups + 3 recommendations, then 6
+		// indicators x 3 measures (points, answer, evidence_count).
+		{"gap-ken-2025", load[civicspace.GapResult](t, "gap-ken-2025"), report.GapCSVHeader, 1 + 5 + 3 + 6*3},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -111,6 +113,63 @@ func TestCSV(t *testing.T) {
 			golden(t, tt.name+".golden.csv", out)
 		})
 	}
+}
+
+// TestTidyCSV checks the tidy long tables (docs/data.md): one row per item
+// and measure, every value column a number or empty, ids on every row.
+func TestTidyCSV(t *testing.T) {
+	numeric := func(t *testing.T, row []string, header []string, cols ...string) {
+		t.Helper()
+		for _, c := range cols {
+			if v := row[column(header, c)]; v != "" {
+				_, err := strconv.ParseFloat(v, 64)
+				require.NoError(t, err, "column %s holds numbers only: %q", c, v)
+			}
+		}
+	}
+	t.Run("gap", func(t *testing.T) {
+		h := report.GapCSVHeader
+		g := load[civicspace.GapResult](t, "gap-ken-2025")
+		rows := readCSV(t, render(t, report.CSV, g), h)
+		seen := map[string]bool{}
+		options := 0
+		for _, row := range rows {
+			numeric(t, row, h, "self_value", "shadow_value", "difference", "self_version", "shadow_version")
+			require.Equal(t, g.Self.AssessmentID, row[column(h, "self_assessment_id")])
+			require.Equal(t, g.Shadow.AssessmentID, row[column(h, "shadow_assessment_id")])
+			require.Contains(t, []string{report.MeasureScore, report.MeasurePoints, report.MeasureAnswer, report.MeasureEvidenceCount}, row[column(h, "measure")])
+			k := row[column(h, "level")] + "|" + row[column(h, "item_id")] + "|" + row[column(h, "measure")]
+			require.False(t, seen[k], "one row per item and measure: %s twice", k)
+			seen[k] = true
+			if row[column(h, "self_option")] != "" || row[column(h, "shadow_option")] != "" {
+				options++
+				require.Equal(t, report.MeasureAnswer, row[column(h, "measure")], "options only on answer rows")
+			}
+		}
+		require.Positive(t, options, "the fixture has a choice answer, in its own column")
+	})
+	t.Run("score", func(t *testing.T) {
+		h := report.ScoreCSVHeader
+		res := load[civicspace.Result](t, "result-ken-2025-self")
+		raw, err := json.Marshal(res)
+		require.NoError(t, err)
+		sc := &civicspace.StoredScore{AssessmentID: "asm_ken", Version: 3, Result: raw}
+		out := render(t, report.CSV, sc)
+		rows := readCSV(t, out, h)
+		require.Len(t, rows, len(res.Observations("asm_ken", 3)), "one row per item")
+		for _, row := range rows {
+			numeric(t, row, h, "value", "coverage", "version")
+			require.Equal(t, "asm_ken", row[column(h, "assessment_id")])
+			require.Equal(t, res.Provenance.PolicyDigest, row[column(h, "policy_digest")])
+			want := report.MeasureScore
+			if row[column(h, "level")] == civicspace.LevelIndicator {
+				want = report.MeasurePoints
+			}
+			require.Equal(t, want, row[column(h, "measure")])
+		}
+		require.Equal(t, []string{"rating", civicspace.ObservationOverall}, []string{rows[0][column(h, "level")], rows[0][column(h, "item_id")]})
+		golden(t, "score-ken-2025-self.golden.csv", out)
+	})
 }
 
 func TestCSVMissingValuesAreEmptyCells(t *testing.T) {
@@ -170,15 +229,21 @@ func TestCSVInjection(t *testing.T) {
 	g := load[civicspace.GapResult](t, "gap-ken-2025")
 	g.Indicators[1].Shadow.Comment = "=HYPERLINK(\"https://evil.example\",\"x\")"
 	grows := readCSV(t, render(t, report.CSV, g), report.GapCSVHeader)
-	var found bool
+	var found int
 	for _, row := range grows {
-		if row[column(report.GapCSVHeader, "id")] == "registration" {
-			found = true
+		if row[column(report.GapCSVHeader, "item_id")] != "registration" {
+			continue
+		}
+		switch row[column(report.GapCSVHeader, "measure")] {
+		case report.MeasureAnswer:
+			found++
 			require.Equal(t, "'=HYPERLINK(\"https://evil.example\",\"x\")", row[column(report.GapCSVHeader, "shadow_comment")])
+		case report.MeasurePoints:
+			found++
 			require.Equal(t, "-50", row[column(report.GapCSVHeader, "difference")])
 		}
 	}
-	require.True(t, found)
+	require.Equal(t, 2, found)
 
 	for _, s := range []string{"plain", "", "1", "Côte d'Ivoire", " =space first"} {
 		require.Equal(t, s, report.Neutralise(s), "harmless text is unchanged")

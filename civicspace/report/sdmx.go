@@ -29,7 +29,10 @@ import (
 //     (part of the series key), because one country can hold values of two
 //     kinds for the same item and period, and a key must be unique.
 //   - FRAMEWORK: what is measured: "_T" (total) for the overall rating,
-//     else the ID of a framework, group, recommendation or indicator.
+//     else the SDMX code of a framework, group, recommendation or
+//     indicator: its ID with each dot made an underscore (SDMXCode:
+//     "cndsi.focus-1" is "cndsi_focus-1"), as SDMX identifiers allow no
+//     dots.
 //   - MEASURE: SCORE (0-100), COVERAGE (percent of applicable indicators
 //     answered), CHANGE (points since the previous period), RANK, POINTS
 //     (an indicator's), and for aggregates COUNT, MEDIAN, MEAN, MIN, MAX.
@@ -41,6 +44,9 @@ import (
 //     threshold), "O" (missing value).
 //   - STATUS: the stored status: a rating band or a recommendation status,
 //     or a ranking flag.
+//
+// Every coded column takes its codes from the code lists of the published
+// structure (SDMXStructure, GET /v1/sdmx/structure).
 //
 // Text cells are neutralised against formula injection like CSV cells.
 
@@ -122,7 +128,7 @@ func sdmxItem(t civicspace.Target) string {
 	if t.Level == civicspace.LevelRating {
 		return sdmxTotal
 	}
-	return t.ID
+	return SDMXCode(t.ID)
 }
 
 // refArea is the REF_AREA of a subject key: its M49 code, its
@@ -228,13 +234,13 @@ func GapSDMX(w io.Writer, g *civicspace.GapResult, countries *civicspace.Countri
 	}
 	pair(sdmxTotal, "SCORE", unitIndex, g.Rating.Self, g.Rating.Shadow, g.Rating.SelfStatus, g.Rating.ShadowStatus)
 	for _, s := range g.Frameworks {
-		pair(s.ID, "SCORE", unitIndex, s.Self, s.Shadow, s.SelfStatus, s.ShadowStatus)
+		pair(SDMXCode(s.ID), "SCORE", unitIndex, s.Self, s.Shadow, s.SelfStatus, s.ShadowStatus)
 	}
 	for _, r := range g.Recommendations {
-		pair(r.Recommendation, "SCORE", unitIndex, r.Self, r.Shadow, r.SelfStatus, r.ShadowStatus)
+		pair(SDMXCode(r.Recommendation), "SCORE", unitIndex, r.Self, r.Shadow, r.SelfStatus, r.ShadowStatus)
 	}
 	for _, ig := range g.Indicators {
-		pair(ig.Indicator, "POINTS", unitIndex, ig.Self.Points, ig.Shadow.Points, ig.Self.Answer, ig.Shadow.Answer)
+		pair(SDMXCode(ig.Indicator), "POINTS", unitIndex, ig.Self.Points, ig.Shadow.Points, ig.Self.Answer, ig.Shadow.Answer)
 	}
 	return t.flush()
 }

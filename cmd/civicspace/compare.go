@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -33,6 +34,7 @@ type compareOptions struct {
 	minCoverage    float64
 	formatExplicit bool
 	allowedFormats []report.Format
+	bom            bool
 }
 
 func newCompareCmd(a *app) *cobra.Command {
@@ -62,6 +64,9 @@ func (o *compareOptions) addCommon(cmd *cobra.Command, def report.Format, allowe
 	}
 	cmd.Flags().StringVar(&o.format, "format", string(def), strings.Join(names, ", ")+" (default from the --out file's extension)")
 	cmd.Flags().StringVarP(&o.out, "out", "o", "", "write to this file instead of standard output")
+	if slices.ContainsFunc(allowed, report.Format.Tabular) {
+		cmd.Flags().BoolVar(&o.bom, "bom", false, "start CSV and SDMX-CSV output with a UTF-8 byte-order mark, so that Excel reads its accents")
+	}
 }
 
 // addTarget adds the flags naming what is compared.
@@ -153,6 +158,9 @@ func (o *compareOptions) write(a *app, env *compareEnv, v any) error {
 		return err
 	}
 	opts := []report.Option{report.WithCountries(env.countries), report.WithCatalog(env.cat)}
+	if o.bom {
+		opts = append(opts, report.WithBOM())
+	}
 	if o.out == "" || o.out == "-" {
 		return report.Write(a.stdout, f, v, opts...)
 	}

@@ -102,6 +102,15 @@ func TestCompareCommands(t *testing.T) {
 		require.Equal(t, []string{"XAA", "XAA", "XAB"}, []string{rows[1][5], rows[2][5], rows[3][5]})
 	})
 
+	t.Run("ranking csv with a byte-order mark", func(t *testing.T) {
+		code, out, stderr := runCLI(t, "", "compare", "ranking", "--db", db, "--period", "2025", "--format", "csv", "--bom")
+		require.Equal(t, 0, code, stderr)
+		require.True(t, strings.HasPrefix(out, report.BOM+"target_level,"), "%q", out[:20])
+		code, out, stderr = runCLI(t, "", "compare", "ranking", "--db", db, "--period", "2025", "--bom")
+		require.Equal(t, 0, code, stderr)
+		require.True(t, strings.HasPrefix(out, "{"), "JSON has no mark")
+	})
+
 	t.Run("ranking svg to a file, format from the extension", func(t *testing.T) {
 		out := filepath.Join(dir, "ranking.svg")
 		code, stdout, stderr := runCLI(t, "", "compare", "ranking", "--db", db, "--framework", "sdg", "--out", out)

@@ -136,12 +136,14 @@ func TestPull(t *testing.T) {
 	require.Negative(t, diff, "the shadow assessment rates lower")
 	var indicators []string
 	for _, row := range gap[1:] {
-		if row[column(h, "level")] == civicspace.LevelIndicator {
-			indicators = append(indicators, row[column(h, "id")])
-			require.Contains(t, row[column(h, "issues")], "value")
+		if row[column(h, "level")] == civicspace.LevelIndicator && row[column(h, "measure")] == report.MeasureAnswer {
+			indicators = append(indicators, row[column(h, "item_id")])
+			self := row[column(h, "self_value")] + row[column(h, "self_option")] + row[column(h, "self_status")]
+			shadow := row[column(h, "shadow_value")] + row[column(h, "shadow_option")] + row[column(h, "shadow_status")]
+			require.NotEqual(t, self, shadow, "they answered differently")
 		}
 	}
-	require.ElementsMatch(t, changed, indicators, "one row per indicator they disagree on")
+	require.ElementsMatch(t, changed, indicators, "an answer row per indicator they disagree on")
 
 	t.Logf("watchdog printed:\n%s", stdout.String())
 	require.Contains(t, stdout.String(), "wrote "+filepath.Join(out, "ranking-2025.csv"))
