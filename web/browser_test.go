@@ -209,13 +209,14 @@ func (tb *tab) since(start time.Time, what string) {
 	tb.t.Logf("%s: %s", what, time.Since(start).Round(time.Millisecond))
 }
 
-// shot writes a full-page screenshot to docs/img when -screenshots is set.
+// shot writes a screenshot of the viewport to docs/img/web-NAME.png when
+// -screenshots is set.
 func (tb *tab) shot(name string) {
 	tb.t.Helper()
 	if !*screenshots {
 		return
 	}
-	buf, err := chromedp.Run(tb.ctx, chromedp.FullScreenshot(90))
+	buf, err := chromedp.Run(tb.ctx, chromedp.CaptureScreenshot()) // the viewport, 1280×900, PNG
 	if err != nil {
 		tb.t.Fatal(err)
 	}
@@ -287,6 +288,8 @@ func TestBrowserSelfAssessment(t *testing.T) {
 	}
 	official.axe("questionnaire, a problem shown")
 	official.shot("questionnaire")
+	eval[chromedp.Void](official, `document.getElementById("q-ati-guarantee").scrollIntoView()`)
+	official.shot("question-problem")
 	// Fix it from the keyboard.
 	official.do(chromedp.SendKeys("#e-ati-guarantee-0-title", "Access to Information Act"),
 		chromedp.SendKeys("#e-ati-guarantee-0-url", "https://example.org/ati-act"))
@@ -356,7 +359,7 @@ func TestBrowserFrenchShadow(t *testing.T) {
 // visible, and the right-to-left pseudo-locale mirrors the layout with
 // the same templates.
 func TestBrowserKeyboardAndRTL(t *testing.T) {
-	h := newHarness(t, false)
+	h := newHarness(t, false, withRTL)
 	tb := newTab(t, h)
 	tb.open("/")
 	tb.do(chromedp.KeyEvent(kb.Tab))

@@ -42,7 +42,10 @@ var sharedScorer = sync.OnceValues(func() (*opa.Scorer, error) { return opa.NewS
 // that a page in it is recognisable; its direction is what is tested.
 var rtlMessages = map[string]string{"nav.home": "‮Home‬"}
 
-func newHarness(t *testing.T, tls bool) *harness {
+// withRTL adds the right-to-left pseudo-locale ar-XB.
+var withRTL = web.WithLocale("ar-XB", "Pseudo RTL", "rtl", rtlMessages)
+
+func newHarness(t *testing.T, tls bool, opts ...web.Option) *harness {
 	t.Helper()
 	ctx := context.Background()
 	store, err := sqlite.Open(ctx, filepath.Join(t.TempDir(), "web.db"))
@@ -60,8 +63,7 @@ func newHarness(t *testing.T, tls bool) *harness {
 	if err != nil {
 		t.Fatal(err)
 	}
-	app, err := web.New(svc, web.WithAPI(apiSrv), web.WithVerifier(apiSrv.VerifyKey),
-		web.WithLocale("ar-XB", "Pseudo RTL", "rtl", rtlMessages))
+	app, err := web.New(svc, append([]web.Option{web.WithAPI(apiSrv), web.WithVerifier(apiSrv.VerifyKey)}, opts...)...)
 	if err != nil {
 		t.Fatal(err)
 	}

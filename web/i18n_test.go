@@ -36,6 +36,12 @@ func TestMessages(t *testing.T) {
 	for _, r := range civicspace.Roles {
 		keys = append(keys, "role."+string(r))
 	}
+	for _, b := range append(civicspace.Bands, "not_rated") {
+		keys = append(keys, "band."+b)
+	}
+	for _, r := range civicspace.KeyRoles {
+		keys = append(keys, "keyrole."+string(r))
+	}
 	for _, ind := range civicspace.DefaultCatalog().Indicators() {
 		keys = append(keys, "topic."+ind.Topic)
 	}

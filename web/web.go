@@ -221,6 +221,16 @@ type page struct {
 // T translates a message key for the page's language.
 func (p *page) T(key string, args ...any) string { return p.app.locales.T(p.rq.loc, key, args...) }
 
+// Word translates a value of the domain (a band: Word "band" "obstructed")
+// when the messages have it, and shows it as it is otherwise.
+func (p *page) Word(prefix, v string) string {
+	key := prefix + "." + v
+	if msg := p.app.locales.T(p.rq.loc, key); msg != key {
+		return msg
+	}
+	return v
+}
+
 // Lang, Dir, CSRF, Locales, SignedIn and Principal are for the layout.
 func (p *page) Lang() string                     { return p.rq.loc.Tag }
 func (p *page) Dir() string                      { return p.rq.loc.Dir }

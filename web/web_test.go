@@ -107,14 +107,14 @@ func TestCSRFRequired(t *testing.T) {
 	if res.status != http.StatusForbidden {
 		t.Errorf("start with another session's token: %d, want 403", res.status)
 	}
-	page, err := h.svc.ListAssessments(context.Background(), civicspace.AssessmentFilter{})
+	page, err := h.svc.ListAssessments(civicspace.NewContextWithPrincipal(context.Background(), civicspace.System), civicspace.AssessmentFilter{})
 	if err != nil || len(page.Records) != 0 {
 		t.Errorf("refused posts created %d assessments (err %v)", len(page.Records), err)
 	}
 }
 
 func TestLanguages(t *testing.T) {
-	h := newHarness(t, false)
+	h := newHarness(t, false, withRTL)
 	tests := []struct {
 		accept, cookie, lang, dir, text string
 	}{
@@ -248,6 +248,15 @@ func TestSelfAssessmentFlow(t *testing.T) {
 	if c := public.get("/countries/NOR"); c.status != http.StatusOK || !strings.Contains(c.body, "/scorecards/"+id) {
 		t.Errorf("country page: %d, want a link to the scorecard", c.status)
 	}
+	// A watchdog's shadow questionnaire shows the government's published
+	// answer beside each question.
+	watchdog := h.browser()
+	watchdog.signIn(h.watchdog)
+	shadow := watchdog.get("/work/assessments/" + watchdog.start("shadow")).body
+	ind, _ := h.svc.Catalog.Indicator("ati-guarantee")
+	if !strings.Contains(shadow, "The government&#39;s published answer: <strong>"+ind.Options[0].Label) {
+		t.Error("the shadow questionnaire does not show the government's answer")
+	}
 }
 
 func TestReturnNeedsComment(t *testing.T) {
@@ -295,5 +304,32 @@ func TestOthersDraftIsNotFound(t *testing.T) {
 				t.Errorf("%q: another's draft %d, want 404", who, res.status)
 			}
 		}
+	}
+}
+
+// TestAutosave: the background save answers 204 with the new version's
+// ETag, and 409 (nothing saved) from a stale version.
+func TestAutosave(t *testing.T) {
+	h := newHarness(t, false)
+	official := h.browser()
+	official.signIn(h.assessor)
+	id := official.start("self")
+	path := "/work/assessments/" + id
+	form := url.Values{"v.ati-guarantee": {"yes"}, "version": {formVersion(t, official.get(path).body)}, "action": {"save"}}
+	official.header.Set("X-Autosave", "1")
+	res := official.post(path, path, form)
+	if res.status != http.StatusNoContent || res.header.Get("ETag") != `"2"` {
+		t.Fatalf("autosave: %d ETag %q, want 204 \"2\"", res.status, res.header.Get("ETag"))
+	}
+	form.Set("c.ati-guarantee", "stale")
+	if res := official.post(path, path, form); res.status != http.StatusConflict {
+		t.Errorf("stale autosave: %d, want 409", res.status)
+	}
+	rec, _, err := h.svc.Assessment(civicspace.NewContextWithPrincipal(context.Background(), civicspace.System), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Version != 2 || rec.Assessment.Answers["ati-guarantee"].Comment != "" {
+		t.Errorf("after the stale autosave: version %d comment %q", rec.Version, rec.Assessment.Answers["ati-guarantee"].Comment)
 	}
 }
