@@ -24,15 +24,24 @@ type topic struct {
 	Questions []*question
 }
 
-// applicable reports whether ind counts for an assessment in roles: one
-// of the recommendations it measures is addressed to one of them.
+// applicable reports whether ind is asked of an assessment in roles (the
+// catalog's rule: Indicator.Asks), and the framework it is shown under:
+// that of the first recommendation it measures that is addressed to one of
+// the roles, else of the first it measures.
 func applicable(cat *civicspace.Catalog, ind *civicspace.Indicator, roles []civicspace.Role) (*civicspace.Framework, bool) {
+	if !ind.Asks(roles) || len(ind.Recommendations) == 0 {
+		return nil, false
+	}
 	for _, id := range ind.Recommendations {
 		if r, ok := cat.Recommendation(id); ok && r.AppliesTo(roles) {
 			return r.Framework(), true
 		}
 	}
-	return nil, false
+	r, ok := cat.Recommendation(ind.Recommendations[0])
+	if !ok {
+		return nil, false
+	}
+	return r.Framework(), true
 }
 
 // sections lays the questions out by framework and topic, and counts the
