@@ -237,14 +237,15 @@ func (tb *tab) signIn(key string) {
 }
 
 // fillAll answers every question of the questionnaire as a user would
-// (a level or option clicked, a number typed, evidence written), except
+// (the first level or option clicked, so that answers agree with each
+// other, a number typed, evidence written), except
 // the evidence of skipEvidence.
 func (tb *tab) fillAll(skipEvidence string) int {
 	return eval[int](tb, `(() => {
 		let n = 0;
 		for (const fs of document.querySelectorAll("#questionnaire fieldset.question")) {
 			const radios = fs.querySelectorAll("input[type=radio]");
-			if (radios.length) { radios[Math.min(1, radios.length - 1)].click(); }
+			if (radios.length) { radios[0].click(); }
 			else { const i = fs.querySelector("input[name^='v.']"); i.value = "0"; }
 			if (fs.id !== "q-`+skipEvidence+`") {
 				fs.querySelector("input[name$='.0.title']").value = "Official gazette";
