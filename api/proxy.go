@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/netip"
 	"strings"
+	"sync/atomic"
 )
 
 // clientAddrKey is the context key of the client's address (clientAddr).
@@ -21,15 +22,21 @@ func WithTrustedProxies(prefixes ...netip.Prefix) Option {
 	return func(s *Server) { s.proxies = append(s.proxies, prefixes...) }
 }
 
-// edgeOptions are the settings of the layers around the API (outer).
+// edgeOptions are the settings and state of the layers around the API
+// (outer).
 type edgeOptions struct {
-	proxies []netip.Prefix
+	proxies     []netip.Prefix
+	corsOrigins []string
+	basePath    string
+	version     string
+	draining    atomic.Bool
 }
 
 // outer wraps the API in the layers that see every request first: the
-// client's address.
+// version header, the client's address, CORS, the base path and
+// compression.
 func (s *Server) outer(h http.Handler) http.Handler {
-	return s.withClientAddr(h)
+	return withVersion(s.version, s.withClientAddr(withCORS(s.corsOrigins, withBasePath(s.basePath, compress(h)))))
 }
 
 // withClientAddr puts the client's address in the request's context.

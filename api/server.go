@@ -11,10 +11,10 @@ import (
 
 	root "github.com/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/internal/buildinfo"
 	"github.com/getkin/kin-openapi/openapi3"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
-	"github.com/swaggest/swgui/v5emb"
 )
 
 // DefaultMaxBodyBytes is the default request body limit.
@@ -92,6 +92,9 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 	}
 	s.spec = spec
 	s.metrics = newMetrics()
+	build := buildinfo.Get()
+	s.version = build.Version
+	s.metrics.registry.MustRegister(buildInfoMetric(build))
 	s.auth.init(svc.Store)
 	s.operations = map[string]string{}
 	for path, item := range spec.Paths.Map() {
@@ -99,7 +102,7 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 			s.operations[method+" "+path] = op.OperationID
 		}
 	}
-	s.docs = v5emb.New(spec.Info.Title, "/openapi.yaml", "/docs")
+	s.docs = docsHandler(spec.Info.Title, s.basePath)
 
 	// Per route, innermost last: the route middleware, then validation,
 	// then the strict handler. The generated code applies the list
@@ -122,9 +125,9 @@ func New(svc *civicspace.Service, opts ...Option) (*Server, error) {
 		ErrorHandlerFunc: paramErrorHandler,
 	})
 	// recover → request ID and access log → body limit → metrics → edge
-	// (NUL, UTF-8, JSON syntax) → mux
+	// (NUL, UTF-8, JSON syntax) → ETags and 304s → mux
 	// (→ route middleware → validation → handler).
-	s.handler = s.outer(s.recoverer(s.requestLog(limitBody(s.maxBody, s.metrics.instrument(edge(http.HandlerFunc(s.route)))))))
+	s.handler = s.outer(s.recoverer(s.requestLog(limitBody(s.maxBody, s.metrics.instrument(edge(httpCache(http.HandlerFunc(s.route))))))))
 	return s, nil
 }
 
@@ -255,6 +258,9 @@ func (s *Server) GetReadiness(ctx context.Context, _ GetReadinessRequestObject) 
 	if err := s.svc.Store.Ping(ctx); err != nil {
 		logger(ctx).WarnContext(ctx, "not ready: store", "err", err)
 		checks["store"], failed = "unavailable", append(failed, "store")
+	}
+	if s.draining.Load() {
+		checks["server"], failed = "draining", append(failed, "shutting down")
 	}
 	if s.svc.Scorer.PolicyDigest() == "" {
 		checks["policy"], failed = "not loaded", append(failed, "policy")

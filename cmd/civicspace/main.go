@@ -13,6 +13,7 @@ import (
 	"syscall"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/internal/buildinfo"
 	"github.com/spf13/cobra"
 )
 
@@ -59,7 +60,9 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		Short:         "Monitor civic space policy frameworks: catalog, assessments, OPA scoring, REST API",
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		Version:       buildinfo.Get().String(),
 	}
+	root.SetVersionTemplate("{{.Version}}\n")
 	root.PersistentFlags().StringSliceVar(&a.catalogFiles, "catalog", nil, "additional or replacement catalog file (YAML or JSON); repeatable")
 	for _, newCmd := range commands {
 		root.AddCommand(newCmd(a))

@@ -47,6 +47,7 @@ before deploying them. It creates a SQLite file that does not exist.`,
 		},
 	}
 	addDBFlag(cmd, &dbURL)
+	cmd.AddCommand(newMigrateStatusCmd(a))
 	return cmd
 }
 

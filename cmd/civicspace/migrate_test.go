@@ -94,9 +94,17 @@ func TestMigratePostgres(t *testing.T) {
 	if db == "" {
 		t.Skip("CIVICSPACE_TEST_POSTGRES is not set: skipping the PostgreSQL migrate test")
 	}
-	code, out, stderr := runCLI(t, "", "migrate", "--db", db)
+	code, out, stderr := runCLI(t, "", "migrate", "status", "--db", db)
+	require.Equal(t, exitFailure, code, stderr)
+	require.Regexp(t, `0001\s+0001_initial.sql\s+pending`, out)
+	require.Contains(t, stderr, "run civicspace migrate")
+	code, out, stderr = runCLI(t, "", "migrate", "--db", db)
 	require.Equal(t, exitOK, code, stderr)
 	require.Contains(t, out, "applied 0001_initial.sql\n")
+	code, out, stderr = runCLI(t, "", "migrate", "status", "--db", db)
+	require.Equal(t, exitOK, code, stderr)
+	require.Regexp(t, `0001\s+0001_initial.sql\s+20\d\d-`, out)
+	require.NotContains(t, out, "pending")
 	code, out, stderr = runCLI(t, "", "migrate", "--db", db)
 	require.Equal(t, exitOK, code, stderr)
 	require.NotContains(t, out, "applied")

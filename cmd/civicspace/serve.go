@@ -37,6 +37,7 @@ type serveConfig struct {
 	basePath       string
 	corsOrigins    []string
 	metricsAddr    string
+	drainDelay     time.Duration
 }
 
 // HTTP server timeouts. The write timeout leaves room for the longest
@@ -104,6 +105,7 @@ var serveEnv = map[string]string{
 	"base-path":        "CIVICSPACE_BASE_PATH",
 	"cors-origins":     "CIVICSPACE_CORS_ORIGINS",
 	"metrics-addr":     "CIVICSPACE_METRICS_ADDR",
+	"drain-delay":      "CIVICSPACE_DRAIN_DELAY",
 }
 
 // applyEnv sets each flag not given on the command line from its
@@ -214,7 +216,7 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		return err
 	}
 	srv := &http.Server{
-		Handler:           app,
+		Handler:           api.StripBasePath(cfg.basePath, app),
 		ReadHeaderTimeout: readHeaderTimeout,
 		ReadTimeout:       readTimeout,
 		WriteTimeout:      writeTimeout,
@@ -226,6 +228,13 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 	logger.Info("serving", "addr", ln.Addr().String(), "database", db.String(),
 		"catalog_version", cat.Version(), "policy_digest", scorer.PolicyDigest())
 
+	stopMetrics, err := a.serveMetrics(cfg.metricsAddr, handler, logger)
+	if err != nil {
+		ln.Close()
+		return err
+	}
+	defer stopMetrics()
+
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
@@ -233,6 +242,7 @@ func (a *app) serve(ctx context.Context, cfg serveConfig) error {
 		return err
 	case <-ctx.Done():
 	}
+	drain(handler, cfg.drainDelay, logger)
 	logger.Info("shutting down: draining requests in flight", "timeout", cfg.shutdownTimeout.String())
 	shutdownCtx, cancel := context.WithTimeout(context.Background(), cfg.shutdownTimeout)
 	defer cancel()

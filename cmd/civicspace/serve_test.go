@@ -291,6 +291,8 @@ func TestServeBadConfiguration(t *testing.T) {
 		{"body limit", nil, []string{"--max-body", "lots"}, `"lots" is not a size`},
 		{"body limit from the environment", map[string]string{"CIVICSPACE_MAX_BODY": "-1"}, nil, `CIVICSPACE_MAX_BODY="-1"`},
 		{"database", nil, []string{"--db", "mysql://db/cs"}, "unknown kind of database"},
+		{"base path", nil, []string{"--base-path", "civicspace"}, `"civicspace" is not a path`},
+		{"CORS origins", nil, []string{"--cors-origins", "dashboard.example.org"}, `"dashboard.example.org" is not an origin`},
 		{"trusted proxies", map[string]string{"CIVICSPACE_TRUSTED_PROXIES": "10.0.0.0/8,proxy.local"}, nil, `"proxy.local" is neither a CIDR`},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
