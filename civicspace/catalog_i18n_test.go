@@ -55,7 +55,7 @@ func TestLocalized(t *testing.T) {
 	}{
 		{"translated question", question(t, fr, "ati-guarantee"), "L'État dispose-t-il d'une garantie constitutionnelle, législative ou réglementaire de l'accès du public à l'information ?"},
 		{"English catalog unchanged", question(t, cat, "ati-guarantee"), "Does the state have a constitutional, statutory or policy guarantee of public access to information?"},
-		{"scale level", level(t, fr, "sdg-16-10-2-adoption", 0), "Moins de 1"},
+		{"scale level", level(t, fr, "hrd-protection-mechanism", 0), "Aucun"},
 		{"option label", option(t, fr, "ati-guarantee", "no"), "Aucune garantie"},
 		{"recommendation text", rec(t, fr, "cndsi.r1"), "Co-construire avec la société civile les engagements de solidarité internationale de la France"},
 	}

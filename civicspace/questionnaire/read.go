@@ -185,8 +185,8 @@ func (r *reader) question(sheet string, row int, cells []string) {
 		}
 		ans.Value = value
 	}
-	if ans.Status != "" {
-		// Why the question does not apply, or why the answer is unknown.
+	if ans.Status == civicspace.AnswerNotApplicable {
+		// Why the question does not apply.
 		ans.Reason, ans.Comment = get(colReason), get(colComment)
 	} else {
 		ans.Comment = joinNonEmpty(get(colReason), get(colComment))
