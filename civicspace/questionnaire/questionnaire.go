@@ -204,6 +204,9 @@ func choices(ind *civicspace.Indicator) []string {
 	case civicspace.TypeBoolean:
 		return []string{"yes", "no"}
 	case civicspace.TypeScale:
+		if ind.Scale.Step > 0 {
+			return nil // a number between the levels, checked as a decimal
+		}
 		var out []string
 		for v := ind.Scale.Min; v <= ind.Scale.Max; v++ {
 			out = append(out, strconv.Itoa(v))

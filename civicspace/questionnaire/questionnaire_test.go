@@ -34,7 +34,8 @@ func fillCells(ans civicspace.Answer) map[string]any {
 	cells := map[string]any{}
 	if ans.Status != "" {
 		cells["status"] = string(ans.Status)
-		cells["reason"] = ans.Comment
+		cells["reason"] = ans.Reason
+		cells["comment"] = ans.Comment
 	} else {
 		switch v := ans.Value.Interface().(type) {
 		case bool:

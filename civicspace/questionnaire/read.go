@@ -185,7 +185,12 @@ func (r *reader) question(sheet string, row int, cells []string) {
 		}
 		ans.Value = value
 	}
-	ans.Comment = joinNonEmpty(get(colReason), get(colComment))
+	if ans.Status == civicspace.AnswerNotApplicable {
+		// Why the question does not apply.
+		ans.Reason, ans.Comment = get(colReason), get(colComment)
+	} else {
+		ans.Comment = joinNonEmpty(get(colReason), get(colComment))
+	}
 	ans.Evidence = r.evidence(ptr, get, at)
 	r.a.Answers[id] = ans
 }
@@ -275,6 +280,12 @@ func parseValue(ind *civicspace.Indicator, v string) (civicspace.Value, string) 
 	}
 	switch ind.Type {
 	case civicspace.TypeScale:
+		if step := ind.Scale.Step; step > 0 {
+			if math.Abs(math.Round(n/step)*step-n) > 1e-9 || n < float64(ind.Scale.Min) || n > float64(ind.Scale.Max) {
+				return civicspace.Value{}, fmt.Sprintf("%q is not a level %d-%d in steps of %s", v, ind.Scale.Min, ind.Scale.Max, civicspace.FormatNumber(step))
+			}
+			break
+		}
 		if n != math.Trunc(n) || n < float64(ind.Scale.Min) || n > float64(ind.Scale.Max) {
 			return civicspace.Value{}, fmt.Sprintf("%q is not one of %s", v, strings.Join(choices(ind), ", "))
 		}

@@ -229,6 +229,8 @@ func (x *xlsxWriter) answerCheck(sheet, cell string, ind *civicspace.Indicator) 
 		x.check(dv.SetRange(0, 1000000000, excelize.DataValidationTypeWhole, excelize.DataValidationOperatorBetween))
 	case civicspace.TypePercentage:
 		x.check(dv.SetRange(0, 100, excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween))
+	case civicspace.TypeScale: // a stepped scale (UNESCO's scores to one decimal)
+		x.check(dv.SetRange(float64(ind.Scale.Min), float64(ind.Scale.Max), excelize.DataValidationTypeDecimal, excelize.DataValidationOperatorBetween))
 	default:
 		return
 	}
