@@ -243,7 +243,10 @@ func (tb *tab) fillAll(skipEvidence string) int {
 		let n = 0;
 		for (const fs of document.querySelectorAll("#questionnaire fieldset.question")) {
 			const radios = fs.querySelectorAll("input[type=radio]");
-			if (radios.length) { radios[Math.min(1, radios.length - 1)].click(); }
+			// No killing counted (the numbers are 0), so no killing to respond to:
+			// any other response contradicts the count and is refused.
+			if (fs.id === "q-hrd-killings-response") { radios[0].click(); }
+			else if (radios.length) { radios[Math.min(1, radios.length - 1)].click(); }
 			else { const i = fs.querySelector("input[name^='v.']"); i.value = "0"; }
 			if (fs.id !== "q-`+skipEvidence+`") {
 				fs.querySelector("input[name$='.0.title']").value = "Official gazette";
