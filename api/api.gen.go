@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -102,18 +103,21 @@ func (e AssessmentStatus) Valid() bool {
 
 // Defines values for Band.
 const (
-	BandClosed     Band = "closed"
-	BandNarrowed   Band = "narrowed"
-	BandNotRated   Band = "not_rated"
-	BandObstructed Band = "obstructed"
-	BandOpen       Band = "open"
-	BandRepressed  Band = "repressed"
+	BandClosed           Band = "closed"
+	BandInsufficientData Band = "insufficient_data"
+	BandNarrowed         Band = "narrowed"
+	BandNotRated         Band = "not_rated"
+	BandObstructed       Band = "obstructed"
+	BandOpen             Band = "open"
+	BandRepressed        Band = "repressed"
 )
 
 // Valid indicates whether the value is a known member of the Band enum.
 func (e Band) Valid() bool {
 	switch e {
 	case BandClosed:
+		return true
+	case BandInsufficientData:
 		return true
 	case BandNarrowed:
 		return true
@@ -255,15 +259,18 @@ func (e Confidence) Valid() bool {
 
 // Defines values for GroupStatus.
 const (
-	GroupStatusAssessed      GroupStatus = "assessed"
-	GroupStatusNotApplicable GroupStatus = "not_applicable"
-	GroupStatusNotAssessed   GroupStatus = "not_assessed"
+	GroupStatusAssessed         GroupStatus = "assessed"
+	GroupStatusInsufficientData GroupStatus = "insufficient_data"
+	GroupStatusNotApplicable    GroupStatus = "not_applicable"
+	GroupStatusNotAssessed      GroupStatus = "not_assessed"
 )
 
 // Valid indicates whether the value is a known member of the GroupStatus enum.
 func (e GroupStatus) Valid() bool {
 	switch e {
 	case GroupStatusAssessed:
+		return true
+	case GroupStatusInsufficientData:
 		return true
 	case GroupStatusNotApplicable:
 		return true
@@ -283,6 +290,63 @@ const (
 func (e HealthStatus) Valid() bool {
 	switch e {
 	case HealthStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultCode.
+const (
+	ImportResultCodeConflict     ImportResultCode = "conflict"
+	ImportResultCodeForbidden    ImportResultCode = "forbidden"
+	ImportResultCodeInvalid      ImportResultCode = "invalid"
+	ImportResultCodeInvalidState ImportResultCode = "invalid_state"
+	ImportResultCodeNotFound     ImportResultCode = "not_found"
+	ImportResultCodeTimeout      ImportResultCode = "timeout"
+	ImportResultCodeUnauthorized ImportResultCode = "unauthorized"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultCode enum.
+func (e ImportResultCode) Valid() bool {
+	switch e {
+	case ImportResultCodeConflict:
+		return true
+	case ImportResultCodeForbidden:
+		return true
+	case ImportResultCodeInvalid:
+		return true
+	case ImportResultCodeInvalidState:
+		return true
+	case ImportResultCodeNotFound:
+		return true
+	case ImportResultCodeTimeout:
+		return true
+	case ImportResultCodeUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultOutcome.
+const (
+	ImportResultOutcomeCreated   ImportResultOutcome = "created"
+	ImportResultOutcomeRefused   ImportResultOutcome = "refused"
+	ImportResultOutcomeUnchanged ImportResultOutcome = "unchanged"
+	ImportResultOutcomeUpdated   ImportResultOutcome = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultOutcome enum.
+func (e ImportResultOutcome) Valid() bool {
+	switch e {
+	case ImportResultOutcomeCreated:
+		return true
+	case ImportResultOutcomeRefused:
+		return true
+	case ImportResultOutcomeUnchanged:
+		return true
+	case ImportResultOutcomeUpdated:
 		return true
 	default:
 		return false
@@ -982,9 +1046,12 @@ type AimWarning = civicspace.AimWarning
 
 // Answer The answer to one indicator; a value with evidence and a comment, or a status without a value.
 type Answer struct {
-	Comment  string       `json:"comment,omitempty,omitzero"`
-	Evidence []Evidence   `json:"evidence,omitempty,omitzero"`
-	Status   AnswerStatus `json:"status,omitempty,omitzero"`
+	Comment  string     `json:"comment,omitempty,omitzero"`
+	Evidence []Evidence `json:"evidence,omitempty,omitzero"`
+
+	// Reason Why the question does not apply; required with `not_applicable`, which is refused for a question about a role the assessment assesses.
+	Reason string       `json:"reason,omitempty,omitzero"`
+	Status AnswerStatus `json:"status,omitempty,omitzero"`
 
 	// Value An answer's value; a boolean, a number, or a choice's option ID, by the indicator's type.
 	Value Value `json:"value,omitempty,omitzero"`
@@ -1078,7 +1145,7 @@ type AuditPage struct {
 	NextPageToken string       `json:"next_page_token,omitempty,omitzero"`
 }
 
-// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 type Band string
 
 // Cap A red flag that was raised and the ceiling it put on the score.
@@ -1413,6 +1480,9 @@ type Finding struct {
 	Message         string   `json:"message"`
 	Points          *float64 `json:"points"`
 	Recommendations []string `json:"recommendations"`
+
+	// RedFlag The red flag the answer raised, or for an unknown answer the one the question asks about; such findings come first.
+	RedFlag string `json:"red_flag,omitempty,omitzero"`
 }
 
 // FollowUp A process named to carry a framework's recommendations on.
@@ -1452,16 +1522,19 @@ type Framework struct {
 	Aims []Aim `json:"aims,omitempty,omitzero"`
 
 	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
-	Confidence  Confidence  `json:"confidence,omitempty,omitzero"`
-	Date        string      `json:"date,omitempty,omitzero"`
-	Description string      `json:"description,omitempty,omitzero"`
-	FollowUp    []FollowUp  `json:"follow_up,omitempty,omitzero"`
-	Groups      []Group     `json:"groups"`
-	ID          string      `json:"id"`
-	Note        string      `json:"note,omitempty,omitzero"`
-	Publisher   string      `json:"publisher,omitempty,omitzero"`
-	References  []Reference `json:"references,omitempty,omitzero"`
-	ShortTitle  string      `json:"short_title,omitempty,omitzero"`
+	Confidence  Confidence `json:"confidence,omitempty,omitzero"`
+	Date        string     `json:"date,omitempty,omitzero"`
+	Description string     `json:"description,omitempty,omitzero"`
+	FollowUp    []FollowUp `json:"follow_up,omitempty,omitzero"`
+	Groups      []Group    `json:"groups"`
+	ID          string     `json:"id"`
+	Note        string     `json:"note,omitempty,omitzero"`
+
+	// Provisions How many recommendations the source document holds, when the catalog holds only some of them.
+	Provisions int         `json:"provisions,omitempty,omitzero"`
+	Publisher  string      `json:"publisher,omitempty,omitzero"`
+	References []Reference `json:"references,omitempty,omitzero"`
+	ShortTitle string      `json:"short_title,omitempty,omitzero"`
 
 	// Source Where a catalog item comes from.
 	Source Source `json:"source"`
@@ -1480,15 +1553,31 @@ type FrameworkList struct {
 	Frameworks []FrameworkSummary `json:"frameworks"`
 }
 
+// FrameworkScope How much of a framework the catalog holds and how much of it this assessment measured.
+type FrameworkScope struct {
+	Catalogued int    `json:"catalogued"`
+	Measured   int    `json:"measured"`
+	Provisions int    `json:"provisions"`
+	Statement  string `json:"statement"`
+}
+
 // FrameworkScore defines model for FrameworkScore.
 type FrameworkScore struct {
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence `json:"confidence"`
+
 	// Counts Recommendations counted by status.
 	Counts   StatusCounts `json:"counts"`
 	Coverage float64      `json:"coverage"`
 	Groups   []GroupScore `json:"groups"`
 	ID       string       `json:"id"`
-	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Scope How much of a framework the catalog holds and how much of it this assessment measured.
+	Scope FrameworkScope `json:"scope"`
+	Score *float64       `json:"score"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
 // FrameworkSummary A framework without its groups.
@@ -1622,10 +1711,12 @@ type GroupScore struct {
 	ID       string       `json:"id"`
 	Kind     string       `json:"kind"`
 	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
-// GroupStatus defines model for GroupStatus.
+// GroupStatus A framework below the policy's minimum coverage is `insufficient_data` and has no score.
 type GroupStatus string
 
 // Health A health or readiness report.
@@ -1638,6 +1729,54 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// ImportReport What a bulk import did, item by item.
+type ImportReport struct {
+	// Created Items stored as new drafts.
+	Created int `json:"created"`
+
+	// Refused Items that changed nothing, with the reason in their result.
+	Refused int            `json:"refused"`
+	Results []ImportResult `json:"results"`
+
+	// Unchanged Items whose stored assessment already had this content.
+	Unchanged int `json:"unchanged"`
+
+	// Updated Stored drafts given new content.
+	Updated int `json:"updated"`
+}
+
+// ImportResult The outcome of one imported item.
+type ImportResult struct {
+	// Code Why the item was refused, as the stable error code of a single request.
+	Code ImportResultCode `json:"code,omitempty,omitzero"`
+
+	// ID The stored assessment (absent when a refused item matched none).
+	//
+	// Example: asm_k3xq7vbn2m4p6r8t0w2y
+	ID string `json:"id,omitempty,omitzero"`
+
+	// Message Why the item was refused, for people.
+	Message string              `json:"message,omitempty,omitzero"`
+	Outcome ImportResultOutcome `json:"outcome"`
+
+	// Problems For a refused item, what is wrong (pointers into the item); for a created or updated draft, what it must fix before it can be submitted.
+	Problems []ProblemDetail `json:"problems,omitempty,omitzero"`
+
+	// Source Where the item was, as a JSON Pointer into the array (`#/3`) or a line of NDJSON (`:3`).
+	//
+	// Example: #/3
+	Source string `json:"source"`
+
+	// Version Its current version.
+	Version int `json:"version,omitempty,omitzero"`
+}
+
+// ImportResultCode Why the item was refused, as the stable error code of a single request.
+type ImportResultCode string
+
+// ImportResultOutcome defines model for ImportResult.Outcome.
+type ImportResultOutcome string
+
 // Indicator A measurable question with a typed answer, mapped to the recommendations it measures in any framework.
 type Indicator struct {
 	// Count How a count earns points (from 100 at zero down to 0 at `worst`, or from 0 at zero up to 100 at `target`).
@@ -1647,12 +1786,18 @@ type Indicator struct {
 	Guidance         string             `json:"guidance,omitempty,omitzero"`
 	ID               string             `json:"id"`
 	Options          []ChoiceOption     `json:"options,omitempty,omitzero"`
-	Question         string             `json:"question"`
-	Recommendations  []string           `json:"recommendations"`
+
+	// Percentage How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+	Percentage      PercentageScoring `json:"percentage,omitempty,omitzero"`
+	Question        string            `json:"question"`
+	Recommendations []string          `json:"recommendations"`
 
 	// RedFlag An answer so serious that it caps the overall rating.
 	RedFlag    RedFlag     `json:"red_flag,omitempty,omitzero"`
 	References []Reference `json:"references,omitempty,omitzero"`
+
+	// Roles The roles the question asks about; an assessment counts the indicator only when it assesses one of them.
+	Roles []Role `json:"roles,omitempty,omitzero"`
 
 	// Scale An ordinal scale with a written description of every level.
 	Scale        Scale  `json:"scale,omitempty,omitzero"`
@@ -1901,6 +2046,12 @@ type OverdueMilestone struct {
 	Title       string `json:"title"`
 }
 
+// PercentageScoring How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+type PercentageScoring struct {
+	Reason string  `json:"reason,omitempty,omitzero"`
+	Target float64 `json:"target"`
+}
+
 // PolicyPack defines model for PolicyPack.
 type PolicyPack struct {
 	Digest string            `json:"digest"`
@@ -2096,11 +2247,15 @@ type RankingRowFlag string
 
 // Rating The overall rating, capped by red flags, and its band.
 type Rating struct {
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
-	Band     Band    `json:"band"`
-	Caps     []Cap   `json:"caps"`
-	Coverage float64 `json:"coverage"`
-	Rule     string  `json:"rule"`
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
+	Band        Band    `json:"band"`
+	Caps        []Cap   `json:"caps"`
+	Coverage    float64 `json:"coverage"`
+	Explanation string  `json:"explanation"`
+
+	// MinCoverage The policy's minimum coverage for a band.
+	MinCoverage float64 `json:"min_coverage"`
+	Rule        string  `json:"rule"`
 
 	// Score 0-100; null when no applicable indicator was answered.
 	Score *float64 `json:"score"`
@@ -2184,16 +2339,21 @@ type RecommendationLatest struct {
 
 // RecommendationScore defines model for RecommendationScore.
 type RecommendationScore struct {
-	Coverage    float64 `json:"coverage"`
-	Explanation string  `json:"explanation"`
-	Framework   string  `json:"framework"`
-	ID          string  `json:"id"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence  Confidence `json:"confidence"`
+	Coverage    float64    `json:"coverage"`
+	Explanation string     `json:"explanation"`
+	Framework   string     `json:"framework"`
+	ID          string     `json:"id"`
 
 	// Indicators The applicable indicators that measure it.
-	Indicators []string             `json:"indicators"`
-	Rule       string               `json:"rule"`
-	Score      *float64             `json:"score"`
-	Status     RecommendationStatus `json:"status"`
+	Indicators []string `json:"indicators"`
+
+	// RedFlags Red flags raised by its indicators; while one is raised it is not met.
+	RedFlags []string             `json:"red_flags,omitempty,omitzero"`
+	Rule     string               `json:"rule"`
+	Score    *float64             `json:"score"`
+	Status   RecommendationStatus `json:"status"`
 }
 
 // RecommendationStatus defines model for RecommendationStatus.
@@ -2203,8 +2363,11 @@ type RecommendationStatus string
 type RedFlag struct {
 	Cap         float64 `json:"cap"`
 	Description string  `json:"description,omitempty,omitzero"`
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
+
+	// Grades A graded red flag's cap per option; options of `when` without a grade take `cap`.
+	Grades map[string]float64 `json:"grades,omitempty,omitzero"`
+	ID     string             `json:"id"`
+	Title  string             `json:"title"`
 
 	// When Which answer raises a red flag; exactly one field is set.
 	When RedFlagCondition `json:"when"`
@@ -2374,6 +2537,9 @@ type Scale struct {
 	Levels []ScaleLevel `json:"levels"`
 	Max    int          `json:"max"`
 	Min    int          `json:"min"`
+
+	// Step When set, answers may fall between the anchored levels in steps of this size.
+	Step float64 `json:"step,omitempty,omitzero"`
 }
 
 // ScaleLevel One anchored level of an ordinal scale.
@@ -2436,7 +2602,7 @@ type StatusCounts struct {
 type StoredScore struct {
 	AssessmentID string `json:"assessment_id"`
 
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 	Band          Band            `json:"band"`
 	CatalogDigest string          `json:"catalog_digest"`
 	ComputedAt    time.Time       `json:"computed_at"`
@@ -2471,10 +2637,12 @@ type TransitionRequest struct {
 
 // TrendItem One followed item (the rating, a framework, a group or a recommendation), one point per period of its series.
 type TrendItem struct {
-	ID     string         `json:"id,omitempty,omitzero"`
-	Level  TrendItemLevel `json:"level"`
-	Points []TrendPoint   `json:"points"`
-	Title  string         `json:"title"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence     `json:"confidence,omitempty,omitzero"`
+	ID         string         `json:"id,omitempty,omitzero"`
+	Level      TrendItemLevel `json:"level"`
+	Points     []TrendPoint   `json:"points"`
+	Title      string         `json:"title"`
 }
 
 // TrendItemLevel defines model for TrendItem.Level.
@@ -2567,6 +2735,9 @@ type WorkstreamCommitments struct {
 	Title           string       `json:"title"`
 	Warnings        []AimWarning `json:"warnings"`
 }
+
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
 
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
@@ -2813,6 +2984,9 @@ type WithdrawAssessmentParams struct {
 	IfMatch IfMatch `json:"If-Match,omitempty,omitzero"`
 }
 
+// ImportAssessmentsJSONBody defines parameters for ImportAssessments.
+type ImportAssessmentsJSONBody = []map[string]interface{}
+
 // ListAuditParams defines parameters for ListAudit.
 type ListAuditParams struct {
 	Actor string `form:"actor,omitempty" json:"actor,omitempty,omitzero"`
@@ -2828,6 +3002,12 @@ type ListAuditParams struct {
 
 	// PageToken The `next_page_token` of the previous page.
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
+}
+
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
 
 // ListCommitmentsParams defines parameters for ListCommitments.
@@ -3085,6 +3265,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3095,6 +3287,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type IndicatorType `form:"type,omitempty" json:"type,omitempty,omitzero"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
@@ -3120,6 +3327,9 @@ type SubmitAssessmentJSONRequestBody = TransitionRequest
 
 // WithdrawAssessmentJSONRequestBody defines body for WithdrawAssessment for application/json ContentType.
 type WithdrawAssessmentJSONRequestBody = TransitionRequest
+
+// ImportAssessmentsJSONRequestBody defines body for ImportAssessments for application/json ContentType.
+type ImportAssessmentsJSONRequestBody = ImportAssessmentsJSONBody
 
 // CreateCommitmentJSONRequestBody defines body for CreateCommitment for application/json ContentType.
 type CreateCommitmentJSONRequestBody = Commitment
@@ -3313,6 +3523,9 @@ type ServerInterface interface {
 	// WithdrawAssessment Withdraw a published assessment
 	// (POST /v1/assessments/{id}/withdraw)
 	WithdrawAssessment(w http.ResponseWriter, r *http.Request, id AssessmentID, params WithdrawAssessmentParams)
+	// ImportAssessments Import assessments in bulk
+	// (POST /v1/assessments:import)
+	ImportAssessments(w http.ResponseWriter, r *http.Request)
 	// ListAudit Read the audit trail
 	// (GET /v1/audit)
 	ListAudit(w http.ResponseWriter, r *http.Request, params ListAuditParams)
@@ -3321,7 +3534,7 @@ type ServerInterface interface {
 	GetCatalog(w http.ResponseWriter, r *http.Request)
 	// ExportCatalog The whole catalog
 	// (GET /v1/catalog/export)
-	ExportCatalog(w http.ResponseWriter, r *http.Request)
+	ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams)
 	// ListCommitments List commitments
 	// (GET /v1/commitments)
 	ListCommitments(w http.ResponseWriter, r *http.Request, params ListCommitmentsParams)
@@ -3387,16 +3600,16 @@ type ServerInterface interface {
 	GetCrosswalk(w http.ResponseWriter, r *http.Request, params GetCrosswalkParams)
 	// ListFrameworks List frameworks
 	// (GET /v1/frameworks)
-	ListFrameworks(w http.ResponseWriter, r *http.Request)
+	ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams)
 	// GetFramework Get a framework
 	// (GET /v1/frameworks/{frameworkId})
-	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID)
+	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams)
 	// ListIndicators List indicators
 	// (GET /v1/indicators)
 	ListIndicators(w http.ResponseWriter, r *http.Request, params ListIndicatorsParams)
 	// GetIndicator Get an indicator
 	// (GET /v1/indicators/{indicatorId})
-	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID)
+	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams)
 	// ListKeys List API keys
 	// (GET /v1/keys)
 	ListKeys(w http.ResponseWriter, r *http.Request)
@@ -3417,7 +3630,7 @@ type ServerInterface interface {
 	GetPolicyPack(w http.ResponseWriter, r *http.Request, name string, version string)
 	// GetRecommendation Get a recommendation
 	// (GET /v1/recommendations/{recommendationId})
-	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID)
+	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams)
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
@@ -4337,6 +4550,20 @@ func (siw *ServerInterfaceWrapper) WithdrawAssessment(w http.ResponseWriter, r *
 	handler.ServeHTTP(w, r)
 }
 
+// ImportAssessments operation middleware
+func (siw *ServerInterfaceWrapper) ImportAssessments(w http.ResponseWriter, r *http.Request) {
+
+	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		siw.Handler.ImportAssessments(w, r)
+	}))
+
+	for _, middleware := range siw.HandlerMiddlewares {
+		handler = middleware(handler)
+	}
+
+	handler.ServeHTTP(w, r)
+}
+
 // ListAudit operation middleware
 func (siw *ServerInterfaceWrapper) ListAudit(w http.ResponseWriter, r *http.Request) {
 
@@ -4465,8 +4692,35 @@ func (siw *ServerInterfaceWrapper) GetCatalog(w http.ResponseWriter, r *http.Req
 // ExportCatalog operation middleware
 func (siw *ServerInterfaceWrapper) ExportCatalog(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportCatalogParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ExportCatalog(w, r)
+		siw.Handler.ExportCatalog(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5733,8 +5987,35 @@ func (siw *ServerInterfaceWrapper) GetCrosswalk(w http.ResponseWriter, r *http.R
 // ListFrameworks operation middleware
 func (siw *ServerInterfaceWrapper) ListFrameworks(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFrameworksParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListFrameworks(w, r)
+		siw.Handler.ListFrameworks(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5759,8 +6040,32 @@ func (siw *ServerInterfaceWrapper) GetFramework(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFrameworkParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetFramework(w, r, frameworkID)
+		siw.Handler.GetFramework(w, r, frameworkID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5818,6 +6123,27 @@ func (siw *ServerInterfaceWrapper) ListIndicators(w http.ResponseWriter, r *http
 		return
 	}
 
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListIndicators(w, r, params)
 	}))
@@ -5844,8 +6170,32 @@ func (siw *ServerInterfaceWrapper) GetIndicator(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetIndicatorParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetIndicator(w, r, indicatorID)
+		siw.Handler.GetIndicator(w, r, indicatorID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5987,8 +6337,32 @@ func (siw *ServerInterfaceWrapper) GetRecommendation(w http.ResponseWriter, r *h
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecommendationParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetRecommendation(w, r, recommendationID)
+		siw.Handler.GetRecommendation(w, r, recommendationID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6172,6 +6546,7 @@ func HandlerWithOptions(si ServerInterface, options StdHTTPServerOptions) http.H
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/countries/{alpha3}", wrapper.GetCountry)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments", wrapper.ListAssessments)
 	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/assessments", wrapper.CreateAssessment)
+	m.HandleFunc(http.MethodPost+" "+options.BaseURL+"/v1/assessments:import", wrapper.ImportAssessments)
 	m.HandleFunc(http.MethodDelete+" "+options.BaseURL+"/v1/assessments/{id}", wrapper.DeleteAssessment)
 	m.HandleFunc(http.MethodGet+" "+options.BaseURL+"/v1/assessments/{id}", wrapper.GetAssessment)
 	m.HandleFunc(http.MethodPut+" "+options.BaseURL+"/v1/assessments/{id}", wrapper.UpdateAssessment)
@@ -8158,6 +8533,78 @@ func (response WithdrawAssessmentdefaultApplicationProblemPlusJSONResponse) Visi
 	return err
 }
 
+type ImportAssessmentsRequestObject struct {
+	JSONBody *ImportAssessmentsJSONRequestBody
+	Body     io.Reader
+}
+
+type ImportAssessmentsResponseObject interface {
+	VisitImportAssessmentsResponse(w http.ResponseWriter) error
+}
+
+type ImportAssessments200JSONResponse ImportReport
+
+func (response ImportAssessments200JSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(200)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAssessments400ApplicationProblemPlusJSONResponse struct {
+	BadRequestApplicationProblemPlusJSONResponse
+}
+
+func (response ImportAssessments400ApplicationProblemPlusJSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(400)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAssessments413ApplicationProblemPlusJSONResponse struct {
+	ContentTooLargeApplicationProblemPlusJSONResponse
+}
+
+func (response ImportAssessments413ApplicationProblemPlusJSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(413)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ImportAssessmentsdefaultApplicationProblemPlusJSONResponse struct {
+	Body       Problem
+	StatusCode int
+}
+
+func (response ImportAssessmentsdefaultApplicationProblemPlusJSONResponse) VisitImportAssessmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(response.StatusCode)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
 type ListAuditRequestObject struct {
 	Params ListAuditParams
 }
@@ -8252,21 +8699,32 @@ func (response GetCatalogdefaultApplicationProblemPlusJSONResponse) VisitGetCata
 }
 
 type ExportCatalogRequestObject struct {
+	Params ExportCatalogParams
 }
 
 type ExportCatalogResponseObject interface {
 	VisitExportCatalogResponse(w http.ResponseWriter) error
 }
 
-type ExportCatalog200JSONResponse CatalogExport
+type ExportCatalog200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ExportCatalog200JSONResponse struct {
+	Body    CatalogExport
+	Headers ExportCatalog200ResponseHeaders
+}
 
 func (response ExportCatalog200JSONResponse) VisitExportCatalogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10366,21 +10824,32 @@ func (response GetCrosswalkdefaultApplicationProblemPlusJSONResponse) VisitGetCr
 }
 
 type ListFrameworksRequestObject struct {
+	Params ListFrameworksParams
 }
 
 type ListFrameworksResponseObject interface {
 	VisitListFrameworksResponse(w http.ResponseWriter) error
 }
 
-type ListFrameworks200JSONResponse FrameworkList
+type ListFrameworks200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListFrameworks200JSONResponse struct {
+	Body    FrameworkList
+	Headers ListFrameworks200ResponseHeaders
+}
 
 func (response ListFrameworks200JSONResponse) VisitListFrameworksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10405,21 +10874,32 @@ func (response ListFrameworksdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetFrameworkRequestObject struct {
 	FrameworkID FrameworkID `json:"frameworkId"`
+	Params      GetFrameworkParams
 }
 
 type GetFrameworkResponseObject interface {
 	VisitGetFrameworkResponse(w http.ResponseWriter) error
 }
 
-type GetFramework200JSONResponse Framework
+type GetFramework200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetFramework200JSONResponse struct {
+	Body    Framework
+	Headers GetFramework200ResponseHeaders
+}
 
 func (response GetFramework200JSONResponse) VisitGetFrameworkResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10466,15 +10946,25 @@ type ListIndicatorsResponseObject interface {
 	VisitListIndicatorsResponse(w http.ResponseWriter) error
 }
 
-type ListIndicators200JSONResponse IndicatorList
+type ListIndicators200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListIndicators200JSONResponse struct {
+	Body    IndicatorList
+	Headers ListIndicators200ResponseHeaders
+}
 
 func (response ListIndicators200JSONResponse) VisitListIndicatorsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10515,21 +11005,32 @@ func (response ListIndicatorsdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetIndicatorRequestObject struct {
 	IndicatorID IndicatorID `json:"indicatorId"`
+	Params      GetIndicatorParams
 }
 
 type GetIndicatorResponseObject interface {
 	VisitGetIndicatorResponse(w http.ResponseWriter) error
 }
 
-type GetIndicator200JSONResponse Indicator
+type GetIndicator200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetIndicator200JSONResponse struct {
+	Body    Indicator
+	Headers GetIndicator200ResponseHeaders
+}
 
 func (response GetIndicator200JSONResponse) VisitGetIndicatorResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10899,21 +11400,32 @@ func (response GetPolicyPackdefaultApplicationProblemPlusJSONResponse) VisitGetP
 
 type GetRecommendationRequestObject struct {
 	RecommendationID RecommendationID `json:"recommendationId"`
+	Params           GetRecommendationParams
 }
 
 type GetRecommendationResponseObject interface {
 	VisitGetRecommendationResponse(w http.ResponseWriter) error
 }
 
-type GetRecommendation200JSONResponse RecommendationDetail
+type GetRecommendation200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetRecommendation200JSONResponse struct {
+	Body    RecommendationDetail
+	Headers GetRecommendation200ResponseHeaders
+}
 
 func (response GetRecommendation200JSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11247,6 +11759,9 @@ type StrictServerInterface interface {
 	// WithdrawAssessment Withdraw a published assessment
 	// (POST /v1/assessments/{id}/withdraw)
 	WithdrawAssessment(ctx context.Context, request WithdrawAssessmentRequestObject) (WithdrawAssessmentResponseObject, error)
+	// ImportAssessments Import assessments in bulk
+	// (POST /v1/assessments:import)
+	ImportAssessments(ctx context.Context, request ImportAssessmentsRequestObject) (ImportAssessmentsResponseObject, error)
 	// ListAudit Read the audit trail
 	// (GET /v1/audit)
 	ListAudit(ctx context.Context, request ListAuditRequestObject) (ListAuditResponseObject, error)
@@ -12074,6 +12589,44 @@ func (sh *strictHandler) WithdrawAssessment(w http.ResponseWriter, r *http.Reque
 	}
 }
 
+// ImportAssessments operation middleware
+func (sh *strictHandler) ImportAssessments(w http.ResponseWriter, r *http.Request) {
+	var request ImportAssessmentsRequestObject
+
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/json") {
+
+		var body ImportAssessmentsJSONRequestBody
+		if err := runtime.BindJSONBody(r, &body); err != nil {
+			sh.options.RequestErrorHandlerFunc(w, r, fmt.Errorf("can't decode JSON body: %w", err))
+			return
+		}
+		request.JSONBody = &body
+
+	}
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-ndjson") {
+		request.Body = r.Body
+	}
+
+	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
+		return sh.ssi.ImportAssessments(ctx, request.(ImportAssessmentsRequestObject))
+	}
+	for _, middleware := range sh.middlewares {
+		handler = middleware(handler, "ImportAssessments")
+	}
+
+	response, err := handler(r.Context(), w, r, request)
+
+	if err != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, err)
+	} else if validResponse, ok := response.(ImportAssessmentsResponseObject); ok {
+		if err := validResponse.VisitImportAssessmentsResponse(w); err != nil {
+			sh.options.ResponseErrorHandlerFunc(w, r, err)
+		}
+	} else if response != nil {
+		sh.options.ResponseErrorHandlerFunc(w, r, fmt.Errorf("unexpected response type: %T", response))
+	}
+}
+
 // ListAudit operation middleware
 func (sh *strictHandler) ListAudit(w http.ResponseWriter, r *http.Request, params ListAuditParams) {
 	var request ListAuditRequestObject
@@ -12125,8 +12678,10 @@ func (sh *strictHandler) GetCatalog(w http.ResponseWriter, r *http.Request) {
 }
 
 // ExportCatalog operation middleware
-func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams) {
 	var request ExportCatalogRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ExportCatalog(ctx, request.(ExportCatalogRequestObject))
@@ -12763,8 +13318,10 @@ func (sh *strictHandler) GetCrosswalk(w http.ResponseWriter, r *http.Request, pa
 }
 
 // ListFrameworks operation middleware
-func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams) {
 	var request ListFrameworksRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListFrameworks(ctx, request.(ListFrameworksRequestObject))
@@ -12787,10 +13344,11 @@ func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) 
 }
 
 // GetFramework operation middleware
-func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID) {
+func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams) {
 	var request GetFrameworkRequestObject
 
 	request.FrameworkID = frameworkID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetFramework(ctx, request.(GetFrameworkRequestObject))
@@ -12839,10 +13397,11 @@ func (sh *strictHandler) ListIndicators(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetIndicator operation middleware
-func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID) {
+func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams) {
 	var request GetIndicatorRequestObject
 
 	request.IndicatorID = indicatorID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetIndicator(ctx, request.(GetIndicatorRequestObject))
@@ -13028,10 +13587,11 @@ func (sh *strictHandler) GetPolicyPack(w http.ResponseWriter, r *http.Request, n
 }
 
 // GetRecommendation operation middleware
-func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID) {
+func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams) {
 	var request GetRecommendationRequestObject
 
 	request.RecommendationID = recommendationID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetRecommendation(ctx, request.(GetRecommendationRequestObject))

@@ -144,6 +144,9 @@ func resultToAPI(r *civicspace.Result) Result {
 			Coverage: r.Rating.Coverage,
 			Caps:     make([]Cap, len(r.Rating.Caps)),
 			Rule:     r.Rating.Rule,
+
+			MinCoverage: r.Rating.MinCoverage,
+			Explanation: r.Rating.Explanation,
 		},
 		Frameworks:      make([]FrameworkScore, len(r.Frameworks)),
 		Recommendations: make([]RecommendationScore, len(r.Recommendations)),
@@ -168,6 +171,9 @@ func resultToAPI(r *civicspace.Result) Result {
 			Status:   GroupStatus(f.Status),
 			Counts:   countsToAPI(f.Counts),
 			Groups:   groupScoresToAPI(f.Groups),
+
+			Confidence: Confidence(f.Confidence),
+			Scope:      FrameworkScope{Provisions: f.Scope.Provisions, Catalogued: f.Scope.Catalogued, Measured: f.Scope.Measured, Statement: f.Scope.Statement},
 		}
 		if out.Frameworks[i].Groups == nil {
 			out.Frameworks[i].Groups = []GroupScore{}
@@ -183,6 +189,8 @@ func resultToAPI(r *civicspace.Result) Result {
 			Indicators:  nonNil(rec.Indicators),
 			Rule:        rec.Rule,
 			Explanation: rec.Explanation,
+			Confidence:  Confidence(rec.Confidence),
+			RedFlags:    rec.RedFlags,
 		}
 	}
 	for i, ind := range r.Indicators {
@@ -209,6 +217,7 @@ func resultToAPI(r *civicspace.Result) Result {
 			Answer:          f.Answer,
 			Recommendations: nonNil(f.Recommendations),
 			Message:         f.Message,
+			RedFlag:         f.RedFlag,
 		}
 	}
 	return out
@@ -280,6 +289,7 @@ func frameworkToAPI(f *civicspace.Framework) Framework {
 		References:  referencesToAPI(f.References),
 		Confidence:  Confidence(f.Confidence),
 		Note:        f.Note,
+		Provisions:  f.Provisions,
 		Groups:      make([]Group, len(f.Groups)),
 	}
 	for _, fu := range f.FollowUp {
@@ -372,9 +382,13 @@ func indicatorToAPI(ind *civicspace.Indicator) Indicator {
 		Recommendations:  nonNil(ind.Recommendations),
 		SdgIndicator:     ind.SDGIndicator,
 		References:       referencesToAPI(ind.References),
+		Roles:            rolesToAPI(ind.Roles),
+	}
+	if p := ind.Percentage; p != nil {
+		out.Percentage = PercentageScoring{Target: p.Target, Reason: p.Reason}
 	}
 	if s := ind.Scale; s != nil {
-		out.Scale = Scale{Min: s.Min, Max: s.Max, Levels: make([]ScaleLevel, len(s.Levels))}
+		out.Scale = Scale{Min: s.Min, Max: s.Max, Step: s.Step, Levels: make([]ScaleLevel, len(s.Levels))}
 		for i, l := range s.Levels {
 			out.Scale.Levels[i] = ScaleLevel{Value: l.Value, Label: l.Label, Description: l.Description}
 		}
@@ -392,6 +406,7 @@ func indicatorToAPI(ind *civicspace.Indicator) Indicator {
 			Description: rf.Description,
 			When:        RedFlagCondition{Equals: rf.When.Equals, AtLeast: rf.When.AtLeast, Options: rf.When.Options},
 			Cap:         rf.Cap,
+			Grades:      rf.Grades,
 		}
 	}
 	return out

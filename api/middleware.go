@@ -250,6 +250,9 @@ type validator struct {
 }
 
 func newValidator(spec *openapi3.T) *validator {
+	// A bulk import takes NDJSON: text, which the handler reads line by
+	// line.
+	openapi3filter.RegisterBodyDecoder("application/x-ndjson", openapi3filter.PlainBodyDecoder)
 	v := &validator{
 		routes: map[string]*routers.Route{},
 		options: &openapi3filter.Options{

@@ -103,18 +103,21 @@ func (e AssessmentStatus) Valid() bool {
 
 // Defines values for Band.
 const (
-	BandClosed     Band = "closed"
-	BandNarrowed   Band = "narrowed"
-	BandNotRated   Band = "not_rated"
-	BandObstructed Band = "obstructed"
-	BandOpen       Band = "open"
-	BandRepressed  Band = "repressed"
+	BandClosed           Band = "closed"
+	BandInsufficientData Band = "insufficient_data"
+	BandNarrowed         Band = "narrowed"
+	BandNotRated         Band = "not_rated"
+	BandObstructed       Band = "obstructed"
+	BandOpen             Band = "open"
+	BandRepressed        Band = "repressed"
 )
 
 // Valid indicates whether the value is a known member of the Band enum.
 func (e Band) Valid() bool {
 	switch e {
 	case BandClosed:
+		return true
+	case BandInsufficientData:
 		return true
 	case BandNarrowed:
 		return true
@@ -256,15 +259,18 @@ func (e Confidence) Valid() bool {
 
 // Defines values for GroupStatus.
 const (
-	GroupStatusAssessed      GroupStatus = "assessed"
-	GroupStatusNotApplicable GroupStatus = "not_applicable"
-	GroupStatusNotAssessed   GroupStatus = "not_assessed"
+	GroupStatusAssessed         GroupStatus = "assessed"
+	GroupStatusInsufficientData GroupStatus = "insufficient_data"
+	GroupStatusNotApplicable    GroupStatus = "not_applicable"
+	GroupStatusNotAssessed      GroupStatus = "not_assessed"
 )
 
 // Valid indicates whether the value is a known member of the GroupStatus enum.
 func (e GroupStatus) Valid() bool {
 	switch e {
 	case GroupStatusAssessed:
+		return true
+	case GroupStatusInsufficientData:
 		return true
 	case GroupStatusNotApplicable:
 		return true
@@ -284,6 +290,63 @@ const (
 func (e HealthStatus) Valid() bool {
 	switch e {
 	case HealthStatusOk:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultCode.
+const (
+	ImportResultCodeConflict     ImportResultCode = "conflict"
+	ImportResultCodeForbidden    ImportResultCode = "forbidden"
+	ImportResultCodeInvalid      ImportResultCode = "invalid"
+	ImportResultCodeInvalidState ImportResultCode = "invalid_state"
+	ImportResultCodeNotFound     ImportResultCode = "not_found"
+	ImportResultCodeTimeout      ImportResultCode = "timeout"
+	ImportResultCodeUnauthorized ImportResultCode = "unauthorized"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultCode enum.
+func (e ImportResultCode) Valid() bool {
+	switch e {
+	case ImportResultCodeConflict:
+		return true
+	case ImportResultCodeForbidden:
+		return true
+	case ImportResultCodeInvalid:
+		return true
+	case ImportResultCodeInvalidState:
+		return true
+	case ImportResultCodeNotFound:
+		return true
+	case ImportResultCodeTimeout:
+		return true
+	case ImportResultCodeUnauthorized:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ImportResultOutcome.
+const (
+	ImportResultOutcomeCreated   ImportResultOutcome = "created"
+	ImportResultOutcomeRefused   ImportResultOutcome = "refused"
+	ImportResultOutcomeUnchanged ImportResultOutcome = "unchanged"
+	ImportResultOutcomeUpdated   ImportResultOutcome = "updated"
+)
+
+// Valid indicates whether the value is a known member of the ImportResultOutcome enum.
+func (e ImportResultOutcome) Valid() bool {
+	switch e {
+	case ImportResultOutcomeCreated:
+		return true
+	case ImportResultOutcomeRefused:
+		return true
+	case ImportResultOutcomeUnchanged:
+		return true
+	case ImportResultOutcomeUpdated:
 		return true
 	default:
 		return false
@@ -983,9 +1046,12 @@ type AimWarning = civicspace.AimWarning
 
 // Answer The answer to one indicator; a value with evidence and a comment, or a status without a value.
 type Answer struct {
-	Comment  *string       `json:"comment,omitempty"`
-	Evidence *[]Evidence   `json:"evidence,omitempty"`
-	Status   *AnswerStatus `json:"status,omitempty"`
+	Comment  *string     `json:"comment,omitempty"`
+	Evidence *[]Evidence `json:"evidence,omitempty"`
+
+	// Reason Why the question does not apply; required with `not_applicable`, which is refused for a question about a role the assessment assesses.
+	Reason *string       `json:"reason,omitempty"`
+	Status *AnswerStatus `json:"status,omitempty"`
 
 	// Value An answer's value; a boolean, a number, or a choice's option ID, by the indicator's type.
 	Value *Value `json:"value,omitempty"`
@@ -1079,7 +1145,7 @@ type AuditPage struct {
 	NextPageToken *string      `json:"next_page_token,omitempty"`
 }
 
-// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 type Band string
 
 // Cap A red flag that was raised and the ceiling it put on the score.
@@ -1414,6 +1480,9 @@ type Finding struct {
 	Message         string   `json:"message"`
 	Points          *float64 `json:"points"`
 	Recommendations []string `json:"recommendations"`
+
+	// RedFlag The red flag the answer raised, or for an unknown answer the one the question asks about; such findings come first.
+	RedFlag *string `json:"red_flag,omitempty"`
 }
 
 // FollowUp A process named to carry a framework's recommendations on.
@@ -1453,16 +1522,19 @@ type Framework struct {
 	Aims *[]Aim `json:"aims,omitempty"`
 
 	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
-	Confidence  *Confidence  `json:"confidence,omitempty"`
-	Date        *string      `json:"date,omitempty"`
-	Description *string      `json:"description,omitempty"`
-	FollowUp    *[]FollowUp  `json:"follow_up,omitempty"`
-	Groups      []Group      `json:"groups"`
-	ID          string       `json:"id"`
-	Note        *string      `json:"note,omitempty"`
-	Publisher   *string      `json:"publisher,omitempty"`
-	References  *[]Reference `json:"references,omitempty"`
-	ShortTitle  *string      `json:"short_title,omitempty"`
+	Confidence  *Confidence `json:"confidence,omitempty"`
+	Date        *string     `json:"date,omitempty"`
+	Description *string     `json:"description,omitempty"`
+	FollowUp    *[]FollowUp `json:"follow_up,omitempty"`
+	Groups      []Group     `json:"groups"`
+	ID          string      `json:"id"`
+	Note        *string     `json:"note,omitempty"`
+
+	// Provisions How many recommendations the source document holds, when the catalog holds only some of them.
+	Provisions *int         `json:"provisions,omitempty"`
+	Publisher  *string      `json:"publisher,omitempty"`
+	References *[]Reference `json:"references,omitempty"`
+	ShortTitle *string      `json:"short_title,omitempty"`
 
 	// Source Where a catalog item comes from.
 	Source Source `json:"source"`
@@ -1481,15 +1553,31 @@ type FrameworkList struct {
 	Frameworks []FrameworkSummary `json:"frameworks"`
 }
 
+// FrameworkScope How much of a framework the catalog holds and how much of it this assessment measured.
+type FrameworkScope struct {
+	Catalogued int    `json:"catalogued"`
+	Measured   int    `json:"measured"`
+	Provisions int    `json:"provisions"`
+	Statement  string `json:"statement"`
+}
+
 // FrameworkScore defines model for FrameworkScore.
 type FrameworkScore struct {
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence `json:"confidence"`
+
 	// Counts Recommendations counted by status.
 	Counts   StatusCounts `json:"counts"`
 	Coverage float64      `json:"coverage"`
 	Groups   []GroupScore `json:"groups"`
 	ID       string       `json:"id"`
-	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Scope How much of a framework the catalog holds and how much of it this assessment measured.
+	Scope FrameworkScope `json:"scope"`
+	Score *float64       `json:"score"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
 // FrameworkSummary A framework without its groups.
@@ -1623,10 +1711,12 @@ type GroupScore struct {
 	ID       string        `json:"id"`
 	Kind     string        `json:"kind"`
 	Score    *float64      `json:"score"`
-	Status   GroupStatus   `json:"status"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
-// GroupStatus defines model for GroupStatus.
+// GroupStatus A framework below the policy's minimum coverage is `insufficient_data` and has no score.
 type GroupStatus string
 
 // Health A health or readiness report.
@@ -1639,6 +1729,54 @@ type Health struct {
 // HealthStatus defines model for Health.Status.
 type HealthStatus string
 
+// ImportReport What a bulk import did, item by item.
+type ImportReport struct {
+	// Created Items stored as new drafts.
+	Created int `json:"created"`
+
+	// Refused Items that changed nothing, with the reason in their result.
+	Refused int            `json:"refused"`
+	Results []ImportResult `json:"results"`
+
+	// Unchanged Items whose stored assessment already had this content.
+	Unchanged int `json:"unchanged"`
+
+	// Updated Stored drafts given new content.
+	Updated int `json:"updated"`
+}
+
+// ImportResult The outcome of one imported item.
+type ImportResult struct {
+	// Code Why the item was refused, as the stable error code of a single request.
+	Code *ImportResultCode `json:"code,omitempty"`
+
+	// ID The stored assessment (absent when a refused item matched none).
+	//
+	// Example: asm_k3xq7vbn2m4p6r8t0w2y
+	ID *string `json:"id,omitempty"`
+
+	// Message Why the item was refused, for people.
+	Message *string             `json:"message,omitempty"`
+	Outcome ImportResultOutcome `json:"outcome"`
+
+	// Problems For a refused item, what is wrong (pointers into the item); for a created or updated draft, what it must fix before it can be submitted.
+	Problems *[]ProblemDetail `json:"problems,omitempty"`
+
+	// Source Where the item was, as a JSON Pointer into the array (`#/3`) or a line of NDJSON (`:3`).
+	//
+	// Example: #/3
+	Source string `json:"source"`
+
+	// Version Its current version.
+	Version *int `json:"version,omitempty"`
+}
+
+// ImportResultCode Why the item was refused, as the stable error code of a single request.
+type ImportResultCode string
+
+// ImportResultOutcome defines model for ImportResult.Outcome.
+type ImportResultOutcome string
+
 // Indicator A measurable question with a typed answer, mapped to the recommendations it measures in any framework.
 type Indicator struct {
 	// Count How a count earns points (from 100 at zero down to 0 at `worst`, or from 0 at zero up to 100 at `target`).
@@ -1648,12 +1786,18 @@ type Indicator struct {
 	Guidance         *string            `json:"guidance,omitempty"`
 	ID               string             `json:"id"`
 	Options          *[]ChoiceOption    `json:"options,omitempty"`
-	Question         string             `json:"question"`
-	Recommendations  []string           `json:"recommendations"`
+
+	// Percentage How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+	Percentage      *PercentageScoring `json:"percentage,omitempty"`
+	Question        string             `json:"question"`
+	Recommendations []string           `json:"recommendations"`
 
 	// RedFlag An answer so serious that it caps the overall rating.
 	RedFlag    *RedFlag     `json:"red_flag,omitempty"`
 	References *[]Reference `json:"references,omitempty"`
+
+	// Roles The roles the question asks about; an assessment counts the indicator only when it assesses one of them.
+	Roles *[]Role `json:"roles,omitempty"`
 
 	// Scale An ordinal scale with a written description of every level.
 	Scale        *Scale  `json:"scale,omitempty"`
@@ -1902,6 +2046,12 @@ type OverdueMilestone struct {
 	Title       string `json:"title"`
 }
 
+// PercentageScoring How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+type PercentageScoring struct {
+	Reason *string `json:"reason,omitempty"`
+	Target float64 `json:"target"`
+}
+
 // PolicyPack defines model for PolicyPack.
 type PolicyPack struct {
 	Digest string             `json:"digest"`
@@ -2097,11 +2247,15 @@ type RankingRowFlag string
 
 // Rating The overall rating, capped by red flags, and its band.
 type Rating struct {
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
-	Band     Band    `json:"band"`
-	Caps     []Cap   `json:"caps"`
-	Coverage float64 `json:"coverage"`
-	Rule     string  `json:"rule"`
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
+	Band        Band    `json:"band"`
+	Caps        []Cap   `json:"caps"`
+	Coverage    float64 `json:"coverage"`
+	Explanation string  `json:"explanation"`
+
+	// MinCoverage The policy's minimum coverage for a band.
+	MinCoverage float64 `json:"min_coverage"`
+	Rule        string  `json:"rule"`
 
 	// Score 0-100; null when no applicable indicator was answered.
 	Score *float64 `json:"score"`
@@ -2185,16 +2339,21 @@ type RecommendationLatest struct {
 
 // RecommendationScore defines model for RecommendationScore.
 type RecommendationScore struct {
-	Coverage    float64 `json:"coverage"`
-	Explanation string  `json:"explanation"`
-	Framework   string  `json:"framework"`
-	ID          string  `json:"id"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence  Confidence `json:"confidence"`
+	Coverage    float64    `json:"coverage"`
+	Explanation string     `json:"explanation"`
+	Framework   string     `json:"framework"`
+	ID          string     `json:"id"`
 
 	// Indicators The applicable indicators that measure it.
-	Indicators []string             `json:"indicators"`
-	Rule       string               `json:"rule"`
-	Score      *float64             `json:"score"`
-	Status     RecommendationStatus `json:"status"`
+	Indicators []string `json:"indicators"`
+
+	// RedFlags Red flags raised by its indicators; while one is raised it is not met.
+	RedFlags *[]string            `json:"red_flags,omitempty"`
+	Rule     string               `json:"rule"`
+	Score    *float64             `json:"score"`
+	Status   RecommendationStatus `json:"status"`
 }
 
 // RecommendationStatus defines model for RecommendationStatus.
@@ -2204,8 +2363,11 @@ type RecommendationStatus string
 type RedFlag struct {
 	Cap         float64 `json:"cap"`
 	Description *string `json:"description,omitempty"`
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
+
+	// Grades A graded red flag's cap per option; options of `when` without a grade take `cap`.
+	Grades *map[string]float64 `json:"grades,omitempty"`
+	ID     string              `json:"id"`
+	Title  string              `json:"title"`
 
 	// When Which answer raises a red flag; exactly one field is set.
 	When RedFlagCondition `json:"when"`
@@ -2375,6 +2537,9 @@ type Scale struct {
 	Levels []ScaleLevel `json:"levels"`
 	Max    int          `json:"max"`
 	Min    int          `json:"min"`
+
+	// Step When set, answers may fall between the anchored levels in steps of this size.
+	Step *float64 `json:"step,omitempty"`
 }
 
 // ScaleLevel One anchored level of an ordinal scale.
@@ -2437,7 +2602,7 @@ type StatusCounts struct {
 type StoredScore struct {
 	AssessmentID string `json:"assessment_id"`
 
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 	Band          Band            `json:"band"`
 	CatalogDigest string          `json:"catalog_digest"`
 	ComputedAt    time.Time       `json:"computed_at"`
@@ -2472,10 +2637,12 @@ type TransitionRequest struct {
 
 // TrendItem One followed item (the rating, a framework, a group or a recommendation), one point per period of its series.
 type TrendItem struct {
-	ID     *string        `json:"id,omitempty"`
-	Level  TrendItemLevel `json:"level"`
-	Points []TrendPoint   `json:"points"`
-	Title  string         `json:"title"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence *Confidence    `json:"confidence,omitempty"`
+	ID         *string        `json:"id,omitempty"`
+	Level      TrendItemLevel `json:"level"`
+	Points     []TrendPoint   `json:"points"`
+	Title      string         `json:"title"`
 }
 
 // TrendItemLevel defines model for TrendItem.Level.
@@ -2568,6 +2735,9 @@ type WorkstreamCommitments struct {
 	Title           string       `json:"title"`
 	Warnings        []AimWarning `json:"warnings"`
 }
+
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
 
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
@@ -2814,6 +2984,9 @@ type WithdrawAssessmentParams struct {
 	IfMatch *IfMatch `json:"If-Match,omitempty"`
 }
 
+// ImportAssessmentsJSONBody defines parameters for ImportAssessments.
+type ImportAssessmentsJSONBody = []map[string]interface{}
+
 // ListAuditParams defines parameters for ListAudit.
 type ListAuditParams struct {
 	Actor *string `form:"actor,omitempty" json:"actor,omitempty"`
@@ -2829,6 +3002,12 @@ type ListAuditParams struct {
 
 	// PageToken The `next_page_token` of the previous page.
 	PageToken *PageToken `form:"page_token,omitempty" json:"page_token,omitempty"`
+}
+
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // ListCommitmentsParams defines parameters for ListCommitments.
@@ -3086,6 +3265,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3096,6 +3287,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type *IndicatorType `form:"type,omitempty" json:"type,omitempty"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage *AcceptLanguage `json:"Accept-Language,omitempty"`
 }
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
@@ -3121,6 +3327,9 @@ type SubmitAssessmentJSONRequestBody = TransitionRequest
 
 // WithdrawAssessmentJSONRequestBody defines body for WithdrawAssessment for application/json ContentType.
 type WithdrawAssessmentJSONRequestBody = TransitionRequest
+
+// ImportAssessmentsJSONRequestBody defines body for ImportAssessments for application/json ContentType.
+type ImportAssessmentsJSONRequestBody = ImportAssessmentsJSONBody
 
 // CreateCommitmentJSONRequestBody defines body for CreateCommitment for application/json ContentType.
 type CreateCommitmentJSONRequestBody = Commitment
@@ -3612,6 +3821,60 @@ type ClientInterface interface {
 	// Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 	WithdrawAssessment(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
 
+	// ImportAssessmentsWithBody Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes any type of body and a specified content type.
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error)
+
+	// ImportAssessments Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes a body of the `application/json` content type.
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessments(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error)
+
 	// ListAudit Read the audit trail
 	//
 	// Admin only. Every write (assessment changes, keys, policy packs), newest first.
@@ -3631,7 +3894,7 @@ type ClientInterface interface {
 	// Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListCommitments List commitments
 	//
@@ -3949,14 +4212,14 @@ type ClientInterface interface {
 	// Every framework of the catalog, in catalog order, without its groups.
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error)
+	ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// GetFramework Get a framework
 	//
 	// One framework with its groups (nested) and their recommendations.
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListIndicators List indicators
 	//
@@ -3970,7 +4233,7 @@ type ClientInterface interface {
 	// One indicator, with its answer type, scoring and the recommendations it measures.
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ListKeys List API keys
 	//
@@ -4053,7 +4316,7 @@ type ClientInterface interface {
 	// One recommendation with its framework, its group and the indicators that measure it.
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error)
+	GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error)
 
 	// ScoreAssessmentWithBody Score an inline assessment
 	//
@@ -4712,6 +4975,80 @@ func (c *Client) WithdrawAssessment(ctx context.Context, id AssessmentID, params
 	return c.Client.Do(req)
 }
 
+// ImportAssessmentsWithBody Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes any type of body and a specified content type.
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *Client) ImportAssessmentsWithBody(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAssessmentsRequestWithBody(c.Server, contentType, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
+// ImportAssessments Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes a body of the `application/json` content type.
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *Client) ImportAssessments(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewImportAssessmentsRequest(c.Server, body)
+	if err != nil {
+		return nil, err
+	}
+	req = req.WithContext(ctx)
+	if err := c.applyEditors(ctx, req, reqEditors); err != nil {
+		return nil, err
+	}
+	return c.Client.Do(req)
+}
+
 // ListAudit Read the audit trail
 //
 // Admin only. Every write (assessment changes, keys, policy packs), newest first.
@@ -4751,8 +5088,8 @@ func (c *Client) GetCatalog(ctx context.Context, reqEditors ...RequestEditorFn) 
 // Every framework with its groups and recommendations, and every indicator, in one document (the same export as `civicspace catalog export`).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *Client) ExportCatalog(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewExportCatalogRequest(c.Server)
+func (c *Client) ExportCatalog(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewExportCatalogRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5359,8 +5696,8 @@ func (c *Client) GetCrosswalk(ctx context.Context, params *GetCrosswalkParams, r
 // Every framework of the catalog, in catalog order, without its groups.
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewListFrameworksRequest(c.Server)
+func (c *Client) ListFrameworks(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewListFrameworksRequest(c.Server, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5376,8 +5713,8 @@ func (c *Client) ListFrameworks(ctx context.Context, reqEditors ...RequestEditor
 // One framework with its groups (nested) and their recommendations.
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetFrameworkRequest(c.Server, frameworkID)
+func (c *Client) GetFramework(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetFrameworkRequest(c.Server, frameworkID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5410,8 +5747,8 @@ func (c *Client) ListIndicators(ctx context.Context, params *ListIndicatorsParam
 // One indicator, with its answer type, scoring and the recommendations it measures.
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetIndicatorRequest(c.Server, indicatorID)
+func (c *Client) GetIndicator(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetIndicatorRequest(c.Server, indicatorID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -5583,8 +5920,8 @@ func (c *Client) GetPolicyPack(ctx context.Context, name string, version string,
 // One recommendation with its framework, its group and the indicators that measure it.
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*http.Response, error) {
-	req, err := NewGetRecommendationRequest(c.Server, recommendationID)
+func (c *Client) GetRecommendation(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*http.Response, error) {
+	req, err := NewGetRecommendationRequest(c.Server, recommendationID, params)
 	if err != nil {
 		return nil, err
 	}
@@ -6872,6 +7209,46 @@ func NewWithdrawAssessmentRequestWithBody(server string, id AssessmentID, params
 	return req, nil
 }
 
+// NewImportAssessmentsRequest calls the generic ImportAssessments builder with application/json body
+func NewImportAssessmentsRequest(server string, body ImportAssessmentsJSONRequestBody) (*http.Request, error) {
+	var bodyReader io.Reader
+	buf, err := json.Marshal(body)
+	if err != nil {
+		return nil, err
+	}
+	bodyReader = bytes.NewReader(buf)
+	return NewImportAssessmentsRequestWithBody(server, "application/json", bodyReader)
+}
+
+// NewImportAssessmentsRequestWithBody constructs an http.Request for the ImportAssessments method, with any body, and a specified content type
+func NewImportAssessmentsRequestWithBody(server string, contentType string, body io.Reader) (*http.Request, error) {
+	var err error
+
+	serverURL, err := url.Parse(server)
+	if err != nil {
+		return nil, err
+	}
+
+	operationPath := fmt.Sprintf("/v1/assessments:import")
+	if operationPath[0] == '/' {
+		operationPath = "." + operationPath
+	}
+
+	queryURL, err := serverURL.Parse(operationPath)
+	if err != nil {
+		return nil, err
+	}
+
+	req, err := http.NewRequest(http.MethodPost, queryURL.String(), body)
+	if err != nil {
+		return nil, err
+	}
+
+	req.Header.Add("Content-Type", contentType)
+
+	return req, nil
+}
+
 // NewListAuditRequest constructs an http.Request for the ListAudit method
 func NewListAuditRequest(server string, params *ListAuditParams) (*http.Request, error) {
 	var err error
@@ -7026,7 +7403,7 @@ func NewGetCatalogRequest(server string) (*http.Request, error) {
 }
 
 // NewExportCatalogRequest constructs an http.Request for the ExportCatalog method
-func NewExportCatalogRequest(server string) (*http.Request, error) {
+func NewExportCatalogRequest(server string, params *ExportCatalogParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -7047,6 +7424,21 @@ func NewExportCatalogRequest(server string) (*http.Request, error) {
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8602,7 +8994,7 @@ func NewGetCrosswalkRequest(server string, params *GetCrosswalkParams) (*http.Re
 }
 
 // NewListFrameworksRequest constructs an http.Request for the ListFrameworks method
-func NewListFrameworksRequest(server string) (*http.Request, error) {
+func NewListFrameworksRequest(server string, params *ListFrameworksParams) (*http.Request, error) {
 	var err error
 
 	serverURL, err := url.Parse(server)
@@ -8625,11 +9017,26 @@ func NewListFrameworksRequest(server string) (*http.Request, error) {
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetFrameworkRequest constructs an http.Request for the GetFramework method
-func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Request, error) {
+func NewGetFrameworkRequest(server string, frameworkID FrameworkID, params *GetFrameworkParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8657,6 +9064,21 @@ func NewGetFrameworkRequest(server string, frameworkID FrameworkID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8737,11 +9159,26 @@ func NewListIndicatorsRequest(server string, params *ListIndicatorsParams) (*htt
 		return nil, err
 	}
 
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
+	}
+
 	return req, nil
 }
 
 // NewGetIndicatorRequest constructs an http.Request for the GetIndicator method
-func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Request, error) {
+func NewGetIndicatorRequest(server string, indicatorID IndicatorID, params *GetIndicatorParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -8769,6 +9206,21 @@ func NewGetIndicatorRequest(server string, indicatorID IndicatorID) (*http.Reque
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -8984,7 +9436,7 @@ func NewGetPolicyPackRequest(server string, name string, version string) (*http.
 }
 
 // NewGetRecommendationRequest constructs an http.Request for the GetRecommendation method
-func NewGetRecommendationRequest(server string, recommendationID RecommendationID) (*http.Request, error) {
+func NewGetRecommendationRequest(server string, recommendationID RecommendationID, params *GetRecommendationParams) (*http.Request, error) {
 	var err error
 
 	var pathParam0 string
@@ -9012,6 +9464,21 @@ func NewGetRecommendationRequest(server string, recommendationID RecommendationI
 	req, err := http.NewRequest(http.MethodGet, queryURL.String(), nil)
 	if err != nil {
 		return nil, err
+	}
+
+	if params != nil {
+
+		if params.AcceptLanguage != nil {
+			var headerParam0 string
+
+			headerParam0, err = runtime.StyleParamWithOptions("simple", false, "Accept-Language", *params.AcceptLanguage, runtime.StyleParamOptions{ParamLocation: runtime.ParamLocationHeader, Type: "string", Format: ""})
+			if err != nil {
+				return nil, err
+			}
+
+			req.Header.Set("Accept-Language", headerParam0)
+		}
+
 	}
 
 	return req, nil
@@ -9493,6 +9960,60 @@ type ClientWithResponsesInterface interface {
 	// Corresponds with POST /v1/assessments/{id}/withdraw (the `WithdrawAssessment` operationId).
 	WithdrawAssessmentWithResponse(ctx context.Context, id AssessmentID, params *WithdrawAssessmentParams, body WithdrawAssessmentJSONRequestBody, reqEditors ...RequestEditorFn) (*WithdrawAssessmentResponse, error)
 
+	// ImportAssessmentsWithBodyWithResponse Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error)
+
+	// ImportAssessmentsWithResponse Import assessments in bulk
+	//
+	// Imports many assessments at once, each as the caller could create or
+	// update it alone (an assessor its subjects' self assessments, a
+	// watchdog its own shadow ones, an admin any), and answers one result
+	// per item, in order: `created` (a new draft), `updated` (a stored
+	// draft changed: a new revision, the old one kept), `unchanged`, or
+	// `refused` with the reason and its problems. A refused item changes
+	// nothing and does not stop the others.
+	//
+	// An imported assessment is matched with what is stored by its
+	// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+	// and author; when the stored
+	// one's current content is the same, nothing changes, so importing the
+	// same batch twice creates nothing the second time. A submitted,
+	// published or withdrawn assessment with different content is refused,
+	// never overwritten. The body is a JSON array of assessments (the
+	// `Assessment` schema; each element is checked on its own, so one
+	// bad element does not fail the batch) or NDJSON, one assessment a
+	// line; at most 1,000 items, and no more bytes than the server's body
+	// limit.
+	//
+	// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+	//
+	// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+	ImportAssessmentsWithResponse(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error)
+
 	// ListAuditWithResponse Read the audit trail
 	//
 	// Admin only. Every write (assessment changes, keys, policy packs), newest first.
@@ -9518,7 +10039,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-	ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
+	ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error)
 
 	// ListCommitmentsWithResponse List commitments
 	//
@@ -9866,7 +10387,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-	ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
+	ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error)
 
 	// GetFrameworkWithResponse Get a framework
 	//
@@ -9875,7 +10396,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
+	GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error)
 
 	// ListIndicatorsWithResponse List indicators
 	//
@@ -9893,7 +10414,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
+	GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error)
 
 	// ListKeysWithResponse List API keys
 	//
@@ -9986,7 +10507,7 @@ type ClientWithResponsesInterface interface {
 	// Returns a wrapper object for the known response body format(s).
 	//
 	// Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
+	GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error)
 
 	// ScoreAssessmentWithBodyWithResponse Score an inline assessment
 	//
@@ -11554,6 +12075,68 @@ func (r WithdrawAssessmentResponse) ContentType() string {
 	return ""
 }
 
+type ImportAssessmentsResponse struct {
+	Body         []byte
+	HTTPResponse *http.Response
+	// JSON200 the response for an HTTP 200 `application/json` response
+	JSON200 *ImportReport
+	// ApplicationProblemJSON400 the response for an HTTP 400 `application/problem+json` response
+	ApplicationProblemJSON400 *BadRequest
+	// ApplicationProblemJSON413 the response for an HTTP 413 `application/problem+json` response
+	ApplicationProblemJSON413 *ContentTooLarge
+	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
+	ApplicationProblemJSONDefault *Problem
+}
+
+// GetJSON200 returns the response for an HTTP 200 `application/json` response
+func (r ImportAssessmentsResponse) GetJSON200() *ImportReport {
+	return r.JSON200
+}
+
+// GetApplicationProblemJSON400 returns the response for an HTTP 400 `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSON400() *BadRequest {
+	return r.ApplicationProblemJSON400
+}
+
+// GetApplicationProblemJSON413 returns the response for an HTTP 413 `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSON413() *ContentTooLarge {
+	return r.ApplicationProblemJSON413
+}
+
+// GetApplicationProblemJSONDefault returns the response for an HTTP default `application/problem+json` response
+func (r ImportAssessmentsResponse) GetApplicationProblemJSONDefault() *Problem {
+	return r.ApplicationProblemJSONDefault
+}
+
+// GetBody returns the raw response body bytes
+func (r ImportAssessmentsResponse) GetBody() []byte {
+	return r.Body
+}
+
+// Status returns HTTPResponse.Status
+func (r ImportAssessmentsResponse) Status() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Status
+	}
+	return http.StatusText(0)
+}
+
+// StatusCode returns HTTPResponse.StatusCode
+func (r ImportAssessmentsResponse) StatusCode() int {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.StatusCode
+	}
+	return 0
+}
+
+// ContentType is a convenience method to retrieve the Content-Type value from the HTTP response headers
+func (r ImportAssessmentsResponse) ContentType() string {
+	if r.HTTPResponse != nil {
+		return r.HTTPResponse.Header.Get("Content-Type")
+	}
+	return ""
+}
+
 type ListAuditResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11657,6 +12240,12 @@ func (r GetCatalogResponse) ContentType() string {
 	return ""
 }
 
+// ExportCatalogResponse200Headers the declared response headers of an HTTP 200 response for ExportCatalog
+type ExportCatalogResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ExportCatalogResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -11664,6 +12253,8 @@ type ExportCatalogResponse struct {
 	JSON200 *CatalogExport
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ExportCatalogResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13180,6 +13771,12 @@ func (r GetCrosswalkResponse) ContentType() string {
 	return ""
 }
 
+// ListFrameworksResponse200Headers the declared response headers of an HTTP 200 response for ListFrameworks
+type ListFrameworksResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ListFrameworksResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13187,6 +13784,8 @@ type ListFrameworksResponse struct {
 	JSON200 *FrameworkList
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListFrameworksResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13228,6 +13827,12 @@ func (r ListFrameworksResponse) ContentType() string {
 	return ""
 }
 
+// GetFrameworkResponse200Headers the declared response headers of an HTTP 200 response for GetFramework
+type GetFrameworkResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetFrameworkResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13237,6 +13842,8 @@ type GetFrameworkResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetFrameworkResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13283,6 +13890,12 @@ func (r GetFrameworkResponse) ContentType() string {
 	return ""
 }
 
+// ListIndicatorsResponse200Headers the declared response headers of an HTTP 200 response for ListIndicators
+type ListIndicatorsResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type ListIndicatorsResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13292,6 +13905,8 @@ type ListIndicatorsResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *ListIndicatorsResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13338,6 +13953,12 @@ func (r ListIndicatorsResponse) ContentType() string {
 	return ""
 }
 
+// GetIndicatorResponse200Headers the declared response headers of an HTTP 200 response for GetIndicator
+type GetIndicatorResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetIndicatorResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13347,6 +13968,8 @@ type GetIndicatorResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetIndicatorResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -13723,6 +14346,12 @@ func (r GetPolicyPackResponse) ContentType() string {
 	return ""
 }
 
+// GetRecommendationResponse200Headers the declared response headers of an HTTP 200 response for GetRecommendation
+type GetRecommendationResponse200Headers struct {
+	ContentLanguage string
+	Vary            string
+}
+
 type GetRecommendationResponse struct {
 	Body         []byte
 	HTTPResponse *http.Response
@@ -13732,6 +14361,8 @@ type GetRecommendationResponse struct {
 	ApplicationProblemJSON404 *NotFound
 	// ApplicationProblemJSONDefault the response for an HTTP default `application/problem+json` response
 	ApplicationProblemJSONDefault *Problem
+	// Headers200 the parsed response headers for an HTTP 200 response
+	Headers200 *GetRecommendationResponse200Headers
 }
 
 // GetJSON200 returns the response for an HTTP 200 `application/json` response
@@ -14475,6 +15106,72 @@ func (c *ClientWithResponses) WithdrawAssessmentWithResponse(ctx context.Context
 	return ParseWithdrawAssessmentResponse(rsp)
 }
 
+// ImportAssessmentsWithBodyWithResponse Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes any type of body and a specified content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *ClientWithResponses) ImportAssessmentsWithBodyWithResponse(ctx context.Context, contentType string, body io.Reader, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error) {
+	rsp, err := c.ImportAssessmentsWithBody(ctx, contentType, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAssessmentsResponse(rsp)
+}
+
+// ImportAssessmentsWithResponse Import assessments in bulk
+//
+// Imports many assessments at once, each as the caller could create or
+// update it alone (an assessor its subjects' self assessments, a
+// watchdog its own shadow ones, an admin any), and answers one result
+// per item, in order: `created` (a new draft), `updated` (a stored
+// draft changed: a new revision, the old one kept), `unchanged`, or
+// `refused` with the reason and its problems. A refused item changes
+// nothing and does not stop the others.
+//
+// An imported assessment is matched with what is stored by its
+// subject, period (`2025` and `2025-01-01/2025-12-31` are one), kind
+// and author; when the stored
+// one's current content is the same, nothing changes, so importing the
+// same batch twice creates nothing the second time. A submitted,
+// published or withdrawn assessment with different content is refused,
+// never overwritten. The body is a JSON array of assessments (the
+// `Assessment` schema; each element is checked on its own, so one
+// bad element does not fail the batch) or NDJSON, one assessment a
+// line; at most 1,000 items, and no more bytes than the server's body
+// limit.
+//
+// Takes a body of the `application/json` content type, and returns a wrapper object for the known response body format(s).
+//
+// Corresponds with POST /v1/assessments:import (the `ImportAssessments` operationId).
+func (c *ClientWithResponses) ImportAssessmentsWithResponse(ctx context.Context, body ImportAssessmentsJSONRequestBody, reqEditors ...RequestEditorFn) (*ImportAssessmentsResponse, error) {
+	rsp, err := c.ImportAssessments(ctx, body, reqEditors...)
+	if err != nil {
+		return nil, err
+	}
+	return ParseImportAssessmentsResponse(rsp)
+}
+
 // ListAuditWithResponse Read the audit trail
 //
 // Admin only. Every write (assessment changes, keys, policy packs), newest first.
@@ -14512,8 +15209,8 @@ func (c *ClientWithResponses) GetCatalogWithResponse(ctx context.Context, reqEdi
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/catalog/export (the `ExportCatalog` operationId).
-func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
-	rsp, err := c.ExportCatalog(ctx, reqEditors...)
+func (c *ClientWithResponses) ExportCatalogWithResponse(ctx context.Context, params *ExportCatalogParams, reqEditors ...RequestEditorFn) (*ExportCatalogResponse, error) {
+	rsp, err := c.ExportCatalog(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15034,8 +15731,8 @@ func (c *ClientWithResponses) GetCrosswalkWithResponse(ctx context.Context, para
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks (the `ListFrameworks` operationId).
-func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
-	rsp, err := c.ListFrameworks(ctx, reqEditors...)
+func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, params *ListFrameworksParams, reqEditors ...RequestEditorFn) (*ListFrameworksResponse, error) {
+	rsp, err := c.ListFrameworks(ctx, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15049,8 +15746,8 @@ func (c *ClientWithResponses) ListFrameworksWithResponse(ctx context.Context, re
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/frameworks/{frameworkId} (the `GetFramework` operationId).
-func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
-	rsp, err := c.GetFramework(ctx, frameworkID, reqEditors...)
+func (c *ClientWithResponses) GetFrameworkWithResponse(ctx context.Context, frameworkID FrameworkID, params *GetFrameworkParams, reqEditors ...RequestEditorFn) (*GetFrameworkResponse, error) {
+	rsp, err := c.GetFramework(ctx, frameworkID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15079,8 +15776,8 @@ func (c *ClientWithResponses) ListIndicatorsWithResponse(ctx context.Context, pa
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/indicators/{indicatorId} (the `GetIndicator` operationId).
-func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
-	rsp, err := c.GetIndicator(ctx, indicatorID, reqEditors...)
+func (c *ClientWithResponses) GetIndicatorWithResponse(ctx context.Context, indicatorID IndicatorID, params *GetIndicatorParams, reqEditors ...RequestEditorFn) (*GetIndicatorResponse, error) {
+	rsp, err := c.GetIndicator(ctx, indicatorID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -15226,8 +15923,8 @@ func (c *ClientWithResponses) GetPolicyPackWithResponse(ctx context.Context, nam
 // Returns a wrapper object for the known response body format(s).
 //
 // Corresponds with GET /v1/recommendations/{recommendationId} (the `GetRecommendation` operationId).
-func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
-	rsp, err := c.GetRecommendation(ctx, recommendationID, reqEditors...)
+func (c *ClientWithResponses) GetRecommendationWithResponse(ctx context.Context, recommendationID RecommendationID, params *GetRecommendationParams, reqEditors ...RequestEditorFn) (*GetRecommendationResponse, error) {
+	rsp, err := c.GetRecommendation(ctx, recommendationID, params, reqEditors...)
 	if err != nil {
 		return nil, err
 	}
@@ -16568,6 +17265,53 @@ func ParseWithdrawAssessmentResponse(rsp *http.Response) (*WithdrawAssessmentRes
 	return response, nil
 }
 
+// ParseImportAssessmentsResponse parses an HTTP response from a ImportAssessmentsWithResponse call
+func ParseImportAssessmentsResponse(rsp *http.Response) (*ImportAssessmentsResponse, error) {
+	bodyBytes, err := io.ReadAll(rsp.Body)
+	defer func() { _ = rsp.Body.Close() }()
+	if err != nil {
+		return nil, err
+	}
+
+	response := &ImportAssessmentsResponse{
+		Body:         bodyBytes,
+		HTTPResponse: rsp,
+	}
+
+	switch {
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 200:
+		var dest ImportReport
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.JSON200 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 400:
+		var dest BadRequest
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON400 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && rsp.StatusCode == 413:
+		var dest ContentTooLarge
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSON413 = &dest
+
+	case strings.Contains(rsp.Header.Get("Content-Type"), "json") && true:
+		var dest Problem
+		if err := json.Unmarshal(bodyBytes, &dest); err != nil {
+			return nil, err
+		}
+		response.ApplicationProblemJSONDefault = &dest
+
+	}
+
+	return response, nil
+}
+
 // ParseListAuditResponse parses an HTTP response from a ListAuditWithResponse call
 func ParseListAuditResponse(rsp *http.Response) (*ListAuditResponse, error) {
 	bodyBytes, err := io.ReadAll(rsp.Body)
@@ -16669,6 +17413,26 @@ func ParseExportCatalogResponse(rsp *http.Response) (*ExportCatalogResponse, err
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ExportCatalogResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -17987,6 +18751,26 @@ func ParseListFrameworksResponse(rsp *http.Response) (*ListFrameworksResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListFrameworksResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18025,6 +18809,26 @@ func ParseGetFrameworkResponse(rsp *http.Response) (*GetFrameworkResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetFrameworkResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -18067,6 +18871,26 @@ func ParseListIndicatorsResponse(rsp *http.Response) (*ListIndicatorsResponse, e
 
 	}
 
+	switch {
+	case rsp.StatusCode == 200:
+		var headers ListIndicatorsResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
+	}
+
 	return response, nil
 }
 
@@ -18105,6 +18929,26 @@ func ParseGetIndicatorResponse(rsp *http.Response) (*GetIndicatorResponse, error
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetIndicatorResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil
@@ -18385,6 +19229,26 @@ func ParseGetRecommendationResponse(rsp *http.Response) (*GetRecommendationRespo
 		}
 		response.ApplicationProblemJSONDefault = &dest
 
+	}
+
+	switch {
+	case rsp.StatusCode == 200:
+		var headers GetRecommendationResponse200Headers
+		if values := rsp.Header.Values("Content-Language"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Content-Language", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.ContentLanguage = value
+		}
+		if values := rsp.Header.Values("Vary"); len(values) > 0 {
+			var value string
+			if err := runtime.BindStyledParameterWithOptions("simple", "Vary", values[0], &value, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: true, Type: "string", Format: ""}); err != nil {
+				return nil, err
+			}
+			headers.Vary = value
+		}
+		response.Headers200 = &headers
 	}
 
 	return response, nil

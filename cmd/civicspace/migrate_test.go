@@ -1,18 +1,13 @@
 package main
 
 import (
-	"context"
-	"crypto/rand"
-	"encoding/hex"
 	"log/slog"
-	"net/url"
 	"os"
 	"path/filepath"
 	"testing"
 
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace/storetest"
-	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
 
@@ -95,26 +90,10 @@ func TestMigrateBadDatabase(t *testing.T) {
 }
 
 func TestMigratePostgres(t *testing.T) {
-	dsn := os.Getenv("CIVICSPACE_TEST_POSTGRES")
-	if dsn == "" {
+	db := postgresTestDB(t)
+	if db == "" {
 		t.Skip("CIVICSPACE_TEST_POSTGRES is not set: skipping the PostgreSQL migrate test")
 	}
-	var b [8]byte
-	_, _ = rand.Read(b[:])
-	schema := "cs_test_" + hex.EncodeToString(b[:])
-	t.Cleanup(func() {
-		conn, err := pgx.Connect(context.Background(), dsn)
-		require.NoError(t, err)
-		defer conn.Close(context.Background())
-		_, err = conn.Exec(context.Background(), `DROP SCHEMA IF EXISTS `+schema+` CASCADE`)
-		require.NoError(t, err)
-	})
-	u, err := url.Parse(dsn)
-	require.NoError(t, err)
-	q := u.Query()
-	q.Set("search_path", schema)
-	u.RawQuery = q.Encode()
-	db := u.String()
 	code, out, stderr := runCLI(t, "", "migrate", "--db", db)
 	require.Equal(t, exitOK, code, stderr)
 	require.Contains(t, out, "applied 0001_initial.sql\n")
