@@ -115,7 +115,7 @@ func TestImportAssessmentsIdempotent(t *testing.T) {
 
 func TestImportAssessmentsRefusals(t *testing.T) {
 	svc, _ := newTestService(t, defaultScorer(t))
-	assessor := &civicspace.Principal{KeyID: "k1", Role: civicspace.RoleAssessor, Subjects: []string{"XAB"}}
+	assessor := &civicspace.Principal{KeyID: "k1", Role: civicspace.RoleAssessor, Subjects: []string{"XAB"}, Organisation: "Restrictia Ministry (demo)"}
 	ctx := civicspace.NewContextWithPrincipal(context.Background(), assessor)
 	good := exampleAssessment(t, "open-xaa.json")
 	noAuthor := exampleAssessment(t, "open-xaa.json")

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 	"github.com/jackc/pgx/v5"
 )
 
@@ -14,7 +15,7 @@ import (
 // nothing.
 func MigrationStatus(ctx context.Context, dsn string, opts ...Option) ([]civicspace.Migration, error) {
 	cfg := newConfig(opts)
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := sqlrecord.LoadMigrations(migrationFiles)
 	if err != nil {
 		return nil, fmt.Errorf("postgres: %w", err)
 	}
@@ -47,7 +48,7 @@ func MigrationStatus(ctx context.Context, dsn string, opts ...Option) ([]civicsp
 	}
 	out := make([]civicspace.Migration, len(ms))
 	for i, m := range ms {
-		out[i] = civicspace.Migration{Version: m.version, Name: m.name, AppliedAt: applied[m.version]}
+		out[i] = civicspace.Migration{Version: m.Version, Name: m.Name, AppliedAt: applied[m.Version]}
 	}
 	return out, nil
 }

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 )
 
 // Backup writes a consistent copy of the database file at path to the new
@@ -51,7 +52,7 @@ func MigrationStatus(ctx context.Context, path string) ([]civicspace.Migration, 
 	if _, err := os.Stat(path); err != nil {
 		return nil, civicspace.Errorf(civicspace.EINVALID, "sqlite: no database at %s", path)
 	}
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := sqlrecord.LoadMigrations(migrationFiles)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -85,7 +86,7 @@ func MigrationStatus(ctx context.Context, path string) ([]civicspace.Migration, 
 	}
 	out := make([]civicspace.Migration, len(ms))
 	for i, m := range ms {
-		out[i] = civicspace.Migration{Version: m.version, Name: m.name, AppliedAt: applied[m.version]}
+		out[i] = civicspace.Migration{Version: m.Version, Name: m.Name, AppliedAt: applied[m.Version]}
 	}
 	return out, nil
 }
