@@ -220,10 +220,7 @@ func (s *Server) GetCountry(ctx context.Context, req GetCountryRequestObject) (G
 
 // CreateAssessment stores a new draft.
 func (s *Server) CreateAssessment(ctx context.Context, req CreateAssessmentRequestObject) (CreateAssessmentResponseObject, error) {
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	rec, problems, err := s.svc.CreateAssessment(ctx, a)
 	if err != nil {
 		return nil, err
@@ -308,10 +305,7 @@ func (s *Server) UpdateAssessment(ctx context.Context, req UpdateAssessmentReque
 	if err != nil {
 		return nil, err
 	}
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	rec, problems, err := s.svc.UpdateAssessment(ctx, req.ID, version, a, "")
 	if err != nil {
 		return nil, err
@@ -488,10 +482,7 @@ func (r storedScoreResponse) VisitGetAssessmentScoreResponse(w http.ResponseWrit
 
 // ScoreAssessment scores an inline assessment without storing it.
 func (s *Server) ScoreAssessment(ctx context.Context, req ScoreAssessmentRequestObject) (ScoreAssessmentResponseObject, error) {
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	result, err := s.svc.Score(ctx, a)
 	if err != nil {
 		return nil, err
@@ -501,10 +492,7 @@ func (s *Server) ScoreAssessment(ctx context.Context, req ScoreAssessmentRequest
 
 // ValidateAssessment lists an inline assessment's problems.
 func (s *Server) ValidateAssessment(ctx context.Context, req ValidateAssessmentRequestObject) (ValidateAssessmentResponseObject, error) {
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	problems, err := s.svc.ValidateInline(ctx, a)
 	if err != nil {
 		return nil, err

@@ -298,7 +298,7 @@ func (s *Service) ProgressReports(ctx context.Context, id string) ([]*ProgressRe
 }
 
 // CountryCommitmentSummary summarises a country's published commitments;
-// see SummariseCountry. The linked recommendations' statuses are read from
+// see summariseCountry. The linked recommendations' statuses are read from
 // the stored scores under the scorer's policy (none without a scorer).
 func (s *Service) CountryCommitmentSummary(ctx context.Context, country string) (*CountryCommitmentSummary, error) {
 	if _, ok := s.Countries.Lookup(country); !ok {
@@ -325,27 +325,27 @@ func (s *Service) CountryCommitmentSummary(ctx context.Context, country string) 
 			return nil, err
 		}
 	}
-	return SummariseCountry(s.Catalog, s.Countries, country, items, obs, s.now())
+	return summariseCountry(s.Catalog, s.Countries, country, items, obs, s.now())
 }
 
 // WorkstreamCommitmentSummary summarises the published commitments by
-// workstream; see SummariseWorkstreams.
+// workstream; see summariseWorkstreams.
 func (s *Service) WorkstreamCommitmentSummary(ctx context.Context) (*WorkstreamCommitmentSummary, error) {
 	items, err := s.publishedCommitments(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return SummariseWorkstreams(s.Catalog, items, s.now()), nil
+	return summariseWorkstreams(s.Catalog, items, s.now()), nil
 }
 
 // FollowUpCommitmentSummary summarises the published commitments by
-// follow-up process; see SummariseFollowUp.
+// follow-up process; see summariseFollowUp.
 func (s *Service) FollowUpCommitmentSummary(ctx context.Context) (*FollowUpCommitmentSummary, error) {
 	items, err := s.publishedCommitments(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return SummariseFollowUp(s.Catalog, items, s.now()), nil
+	return summariseFollowUp(s.Catalog, items, s.now()), nil
 }
 
 // publishedCommitments reads every published commitment with its reports.

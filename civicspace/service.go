@@ -198,7 +198,9 @@ func (s *Service) publishedRecord(ctx context.Context, rec *Record) (*Record, er
 // see: what it owns in any status, everything else as published (a
 // correction being drafted does not show through the published
 // revision), and for an admin everything. A page may be short; its next
-// page token is still right.
+// page token is still right. A period filter matches the period however
+// it was written (see Period.Key): 2025 lists the assessments of
+// 2025-01-01/2025-12-31 too.
 func (s *Service) ListAssessments(ctx context.Context, f AssessmentFilter) (*AssessmentPage, error) {
 	p := PrincipalFromContext(ctx)
 	f = listScope(p, f)

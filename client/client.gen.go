@@ -16,6 +16,7 @@ import (
 
 	"go.yaml.in/yaml/v3"
 
+	"github.com/civicspace/civicspace/civicspace"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -52,24 +53,6 @@ func (e Action) Valid() bool {
 	case ActionUpdate:
 		return true
 	case ActionWithdraw:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for AimWarningScope.
-const (
-	AimWarningScopeJointCommitments        AimWarningScope = "joint_commitments"
-	AimWarningScopeRecommendationsPerGroup AimWarningScope = "recommendations_per_group"
-)
-
-// Valid indicates whether the value is a known member of the AimWarningScope enum.
-func (e AimWarningScope) Valid() bool {
-	switch e {
-	case AimWarningScopeJointCommitments:
-		return true
-	case AimWarningScopeRecommendationsPerGroup:
 		return true
 	default:
 		return false
@@ -1131,31 +1114,7 @@ type Aim struct {
 }
 
 // AimWarning A set of commitments goes beyond an aim a framework set itself; a warning, not an error.
-type AimWarning struct {
-	// Aim Example: recommendations-per-workstream
-	Aim string `json:"aim"`
-
-	// Commitments The commitments counted.
-	Commitments []string `json:"commitments"`
-	Count       int      `json:"count"`
-	Detail      string   `json:"detail"`
-
-	// Framework Example: s4d-cohort
-	Framework string `json:"framework"`
-
-	// Group The workstream whose set exceeds the aim.
-	//
-	// Example: s4d-cohort.ws-3
-	Group *string `json:"group,omitempty"`
-	Max   int     `json:"max"`
-
-	// Recommendations The distinct recommendations they link to (recommendations_per_group).
-	Recommendations *[]string       `json:"recommendations,omitempty"`
-	Scope           AimWarningScope `json:"scope"`
-}
-
-// AimWarningScope defines model for AimWarning.Scope.
-type AimWarningScope string
+type AimWarning = civicspace.AimWarning
 
 // Answer The answer to one indicator; a value with evidence and a comment, or a status without a value.
 type Answer struct {
@@ -1177,26 +1136,7 @@ type AnswerStatus string
 // reads; docs/assessment.schema.json). This schema checks its shape;
 // the catalog's rules (known indicators, values in range, evidence
 // where required, known country) are reported as problems.
-type Assessment struct {
-	// Answers The answers, by indicator ID; an indicator left out is not answered.
-	Answers *map[string]Answer `json:"answers,omitempty"`
-
-	// Author The organisation that made the assessment.
-	Author string `json:"author"`
-
-	// Kind Who made an assessment and how.
-	Kind Kind `json:"kind"`
-
-	// Period A year (`2025`) or an inclusive date range (`2025-01-01/2025-12-31`).
-	//
-	// Example: 2025
-	Period string `json:"period"`
-	Roles  []Role `json:"roles"`
-
-	// Subject What an assessment is of; give a country or an organisation.
-	Subject Subject `json:"subject"`
-	Title   *string `json:"title,omitempty"`
-}
+type Assessment = civicspace.Assessment
 
 // AssessmentList defines model for AssessmentList.
 type AssessmentList struct {
@@ -1335,31 +1275,7 @@ type ChoiceOption struct {
 // its shape; the catalog's rules (known countries, recommendations,
 // indicators, workstream and follow-up process; dates) are reported
 // as problems.
-type Commitment struct {
-	// FollowUp The process that tracks it; a follow-up process of the catalog (`cod`, `ogp`, `oecd`) or `other:` and a name.
-	//
-	// Example: cod
-	FollowUp string `json:"follow_up"`
-
-	// Indicators The catalog indicators that show its progress.
-	Indicators *[]string    `json:"indicators,omitempty"`
-	Milestones *[]Milestone `json:"milestones,omitempty"`
-
-	// Occasion Where and when a commitment was made.
-	Occasion Occasion `json:"occasion"`
-
-	// Recommendations The catalog recommendations it acts on (at least one).
-	Recommendations []string `json:"recommendations"`
-
-	// Subject Who made a commitment; several countries for a joint commitment.
-	Subject CommitmentSubject `json:"subject"`
-
-	// Text The pledge as made.
-	Text string `json:"text"`
-
-	// Title A short name for lists.
-	Title *string `json:"title,omitempty"`
-}
+type Commitment = civicspace.Commitment
 
 // CommitmentCounts defines model for CommitmentCounts.
 type CommitmentCounts struct {
@@ -1407,24 +1323,7 @@ type CommitmentListItem struct {
 }
 
 // CommitmentProgress Where a commitment stands on a day, computed on read.
-type CommitmentProgress struct {
-	// AsOf Example: 2025-03-01
-	AsOf string `json:"as_of"`
-
-	// Disagreement Set when both exist and their levels differ.
-	Disagreement *LevelGap `json:"disagreement"`
-
-	// Government The government's latest report in force, or null.
-	Government *ProgressReport `json:"government"`
-
-	// Independent The latest independent review in force, or null.
-	Independent *ProgressReport  `json:"independent"`
-	Milestones  []MilestoneState `json:"milestones"`
-
-	// Overdue How many milestones are overdue.
-	Overdue  int           `json:"overdue"`
-	Timeline []LevelChange `json:"timeline"`
-}
+type CommitmentProgress = civicspace.CommitmentProgress
 
 // CommitmentRecord A stored commitment with its problems, the aims it takes part in exceeding, and its progress.
 type CommitmentRecord struct {
@@ -2311,28 +2210,7 @@ type ProblemDetail struct {
 }
 
 // ProgressReport A filed progress report; never changed.
-type ProgressReport struct {
-	Comment      *string `json:"comment,omitempty"`
-	CommitmentID string  `json:"commitment_id"`
-
-	// CommitmentVersion The published revision of the commitment reported on.
-	CommitmentVersion int         `json:"commitment_version"`
-	Corrects          *int        `json:"corrects,omitempty"`
-	CreatedAt         time.Time   `json:"created_at"`
-	CreatedBy         string      `json:"created_by"`
-	Date              string      `json:"date"`
-	Evidence          *[]Evidence `json:"evidence,omitempty"`
-
-	// Level How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
-	Level          CompletionLevel `json:"level"`
-	MilestonesDone *[]string       `json:"milestones_done,omitempty"`
-
-	// Reporter The organisation that filed a report.
-	Reporter Reporter `json:"reporter"`
-
-	// Seq 1, 2, ... in the order filed.
-	Seq int `json:"seq"`
-}
+type ProgressReport = civicspace.ProgressReport
 
 // ProgressReportInput A progress report as a reporter files it.
 type ProgressReportInput struct {
