@@ -16,6 +16,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/civicspace/civicspace/civicspace"
 	"github.com/oapi-codegen/runtime"
 )
 
@@ -52,24 +53,6 @@ func (e Action) Valid() bool {
 	case ActionUpdate:
 		return true
 	case ActionWithdraw:
-		return true
-	default:
-		return false
-	}
-}
-
-// Defines values for AimWarningScope.
-const (
-	AimWarningScopeJointCommitments        AimWarningScope = "joint_commitments"
-	AimWarningScopeRecommendationsPerGroup AimWarningScope = "recommendations_per_group"
-)
-
-// Valid indicates whether the value is a known member of the AimWarningScope enum.
-func (e AimWarningScope) Valid() bool {
-	switch e {
-	case AimWarningScopeJointCommitments:
-		return true
-	case AimWarningScopeRecommendationsPerGroup:
 		return true
 	default:
 		return false
@@ -120,18 +103,21 @@ func (e AssessmentStatus) Valid() bool {
 
 // Defines values for Band.
 const (
-	BandClosed     Band = "closed"
-	BandNarrowed   Band = "narrowed"
-	BandNotRated   Band = "not_rated"
-	BandObstructed Band = "obstructed"
-	BandOpen       Band = "open"
-	BandRepressed  Band = "repressed"
+	BandClosed           Band = "closed"
+	BandInsufficientData Band = "insufficient_data"
+	BandNarrowed         Band = "narrowed"
+	BandNotRated         Band = "not_rated"
+	BandObstructed       Band = "obstructed"
+	BandOpen             Band = "open"
+	BandRepressed        Band = "repressed"
 )
 
 // Valid indicates whether the value is a known member of the Band enum.
 func (e Band) Valid() bool {
 	switch e {
 	case BandClosed:
+		return true
+	case BandInsufficientData:
 		return true
 	case BandNarrowed:
 		return true
@@ -273,15 +259,18 @@ func (e Confidence) Valid() bool {
 
 // Defines values for GroupStatus.
 const (
-	GroupStatusAssessed      GroupStatus = "assessed"
-	GroupStatusNotApplicable GroupStatus = "not_applicable"
-	GroupStatusNotAssessed   GroupStatus = "not_assessed"
+	GroupStatusAssessed         GroupStatus = "assessed"
+	GroupStatusInsufficientData GroupStatus = "insufficient_data"
+	GroupStatusNotApplicable    GroupStatus = "not_applicable"
+	GroupStatusNotAssessed      GroupStatus = "not_assessed"
 )
 
 // Valid indicates whether the value is a known member of the GroupStatus enum.
 func (e GroupStatus) Valid() bool {
 	switch e {
 	case GroupStatusAssessed:
+		return true
+	case GroupStatusInsufficientData:
 		return true
 	case GroupStatusNotApplicable:
 		return true
@@ -1053,37 +1042,16 @@ type Aim struct {
 }
 
 // AimWarning A set of commitments goes beyond an aim a framework set itself; a warning, not an error.
-type AimWarning struct {
-	// Aim Example: recommendations-per-workstream
-	Aim string `json:"aim"`
-
-	// Commitments The commitments counted.
-	Commitments []string `json:"commitments"`
-	Count       int      `json:"count"`
-	Detail      string   `json:"detail"`
-
-	// Framework Example: s4d-cohort
-	Framework string `json:"framework"`
-
-	// Group The workstream whose set exceeds the aim.
-	//
-	// Example: s4d-cohort.ws-3
-	Group string `json:"group,omitempty,omitzero"`
-	Max   int    `json:"max"`
-
-	// Recommendations The distinct recommendations they link to (recommendations_per_group).
-	Recommendations []string        `json:"recommendations,omitempty,omitzero"`
-	Scope           AimWarningScope `json:"scope"`
-}
-
-// AimWarningScope defines model for AimWarning.Scope.
-type AimWarningScope string
+type AimWarning = civicspace.AimWarning
 
 // Answer The answer to one indicator; a value with evidence and a comment, or a status without a value.
 type Answer struct {
-	Comment  string       `json:"comment,omitempty,omitzero"`
-	Evidence []Evidence   `json:"evidence,omitempty,omitzero"`
-	Status   AnswerStatus `json:"status,omitempty,omitzero"`
+	Comment  string     `json:"comment,omitempty,omitzero"`
+	Evidence []Evidence `json:"evidence,omitempty,omitzero"`
+
+	// Reason Why the question does not apply; required with `not_applicable`, which is refused for a question about a role the assessment assesses.
+	Reason string       `json:"reason,omitempty,omitzero"`
+	Status AnswerStatus `json:"status,omitempty,omitzero"`
 
 	// Value An answer's value; a boolean, a number, or a choice's option ID, by the indicator's type.
 	Value Value `json:"value,omitempty,omitzero"`
@@ -1096,26 +1064,7 @@ type AnswerStatus string
 // reads; docs/assessment.schema.json). This schema checks its shape;
 // the catalog's rules (known indicators, values in range, evidence
 // where required, known country) are reported as problems.
-type Assessment struct {
-	// Answers The answers, by indicator ID; an indicator left out is not answered.
-	Answers map[string]Answer `json:"answers,omitempty,omitzero"`
-
-	// Author The organisation that made the assessment.
-	Author string `json:"author"`
-
-	// Kind Who made an assessment and how.
-	Kind Kind `json:"kind"`
-
-	// Period A year (`2025`) or an inclusive date range (`2025-01-01/2025-12-31`).
-	//
-	// Example: 2025
-	Period string `json:"period"`
-	Roles  []Role `json:"roles"`
-
-	// Subject What an assessment is of; give a country or an organisation.
-	Subject Subject `json:"subject"`
-	Title   string  `json:"title,omitempty,omitzero"`
-}
+type Assessment = civicspace.Assessment
 
 // AssessmentList defines model for AssessmentList.
 type AssessmentList struct {
@@ -1196,7 +1145,7 @@ type AuditPage struct {
 	NextPageToken string       `json:"next_page_token,omitempty,omitzero"`
 }
 
-// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 type Band string
 
 // Cap A red flag that was raised and the ceiling it put on the score.
@@ -1254,31 +1203,7 @@ type ChoiceOption struct {
 // its shape; the catalog's rules (known countries, recommendations,
 // indicators, workstream and follow-up process; dates) are reported
 // as problems.
-type Commitment struct {
-	// FollowUp The process that tracks it; a follow-up process of the catalog (`cod`, `ogp`, `oecd`) or `other:` and a name.
-	//
-	// Example: cod
-	FollowUp string `json:"follow_up"`
-
-	// Indicators The catalog indicators that show its progress.
-	Indicators []string    `json:"indicators,omitempty,omitzero"`
-	Milestones []Milestone `json:"milestones,omitempty,omitzero"`
-
-	// Occasion Where and when a commitment was made.
-	Occasion Occasion `json:"occasion"`
-
-	// Recommendations The catalog recommendations it acts on (at least one).
-	Recommendations []string `json:"recommendations"`
-
-	// Subject Who made a commitment; several countries for a joint commitment.
-	Subject CommitmentSubject `json:"subject"`
-
-	// Text The pledge as made.
-	Text string `json:"text"`
-
-	// Title A short name for lists.
-	Title string `json:"title,omitempty,omitzero"`
-}
+type Commitment = civicspace.Commitment
 
 // CommitmentCounts defines model for CommitmentCounts.
 type CommitmentCounts struct {
@@ -1326,24 +1251,7 @@ type CommitmentListItem struct {
 }
 
 // CommitmentProgress Where a commitment stands on a day, computed on read.
-type CommitmentProgress struct {
-	// AsOf Example: 2025-03-01
-	AsOf string `json:"as_of"`
-
-	// Disagreement Set when both exist and their levels differ.
-	Disagreement *LevelGap `json:"disagreement"`
-
-	// Government The government's latest report in force, or null.
-	Government *ProgressReport `json:"government"`
-
-	// Independent The latest independent review in force, or null.
-	Independent *ProgressReport  `json:"independent"`
-	Milestones  []MilestoneState `json:"milestones"`
-
-	// Overdue How many milestones are overdue.
-	Overdue  int           `json:"overdue"`
-	Timeline []LevelChange `json:"timeline"`
-}
+type CommitmentProgress = civicspace.CommitmentProgress
 
 // CommitmentRecord A stored commitment with its problems, the aims it takes part in exceeding, and its progress.
 type CommitmentRecord struct {
@@ -1572,6 +1480,9 @@ type Finding struct {
 	Message         string   `json:"message"`
 	Points          *float64 `json:"points"`
 	Recommendations []string `json:"recommendations"`
+
+	// RedFlag The red flag the answer raised, or for an unknown answer the one the question asks about; such findings come first.
+	RedFlag string `json:"red_flag,omitempty,omitzero"`
 }
 
 // FollowUp A process named to carry a framework's recommendations on.
@@ -1611,16 +1522,19 @@ type Framework struct {
 	Aims []Aim `json:"aims,omitempty,omitzero"`
 
 	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
-	Confidence  Confidence  `json:"confidence,omitempty,omitzero"`
-	Date        string      `json:"date,omitempty,omitzero"`
-	Description string      `json:"description,omitempty,omitzero"`
-	FollowUp    []FollowUp  `json:"follow_up,omitempty,omitzero"`
-	Groups      []Group     `json:"groups"`
-	ID          string      `json:"id"`
-	Note        string      `json:"note,omitempty,omitzero"`
-	Publisher   string      `json:"publisher,omitempty,omitzero"`
-	References  []Reference `json:"references,omitempty,omitzero"`
-	ShortTitle  string      `json:"short_title,omitempty,omitzero"`
+	Confidence  Confidence `json:"confidence,omitempty,omitzero"`
+	Date        string     `json:"date,omitempty,omitzero"`
+	Description string     `json:"description,omitempty,omitzero"`
+	FollowUp    []FollowUp `json:"follow_up,omitempty,omitzero"`
+	Groups      []Group    `json:"groups"`
+	ID          string     `json:"id"`
+	Note        string     `json:"note,omitempty,omitzero"`
+
+	// Provisions How many recommendations the source document holds, when the catalog holds only some of them.
+	Provisions int         `json:"provisions,omitempty,omitzero"`
+	Publisher  string      `json:"publisher,omitempty,omitzero"`
+	References []Reference `json:"references,omitempty,omitzero"`
+	ShortTitle string      `json:"short_title,omitempty,omitzero"`
 
 	// Source Where a catalog item comes from.
 	Source Source `json:"source"`
@@ -1639,15 +1553,31 @@ type FrameworkList struct {
 	Frameworks []FrameworkSummary `json:"frameworks"`
 }
 
+// FrameworkScope How much of a framework the catalog holds and how much of it this assessment measured.
+type FrameworkScope struct {
+	Catalogued int    `json:"catalogued"`
+	Measured   int    `json:"measured"`
+	Provisions int    `json:"provisions"`
+	Statement  string `json:"statement"`
+}
+
 // FrameworkScore defines model for FrameworkScore.
 type FrameworkScore struct {
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence `json:"confidence"`
+
 	// Counts Recommendations counted by status.
 	Counts   StatusCounts `json:"counts"`
 	Coverage float64      `json:"coverage"`
 	Groups   []GroupScore `json:"groups"`
 	ID       string       `json:"id"`
-	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Scope How much of a framework the catalog holds and how much of it this assessment measured.
+	Scope FrameworkScope `json:"scope"`
+	Score *float64       `json:"score"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
 // FrameworkSummary A framework without its groups.
@@ -1781,10 +1711,12 @@ type GroupScore struct {
 	ID       string       `json:"id"`
 	Kind     string       `json:"kind"`
 	Score    *float64     `json:"score"`
-	Status   GroupStatus  `json:"status"`
+
+	// Status A framework below the policy's minimum coverage is `insufficient_data` and has no score.
+	Status GroupStatus `json:"status"`
 }
 
-// GroupStatus defines model for GroupStatus.
+// GroupStatus A framework below the policy's minimum coverage is `insufficient_data` and has no score.
 type GroupStatus string
 
 // Health A health or readiness report.
@@ -1857,12 +1789,18 @@ type Indicator struct {
 	Guidance         string             `json:"guidance,omitempty,omitzero"`
 	ID               string             `json:"id"`
 	Options          []ChoiceOption     `json:"options,omitempty,omitzero"`
-	Question         string             `json:"question"`
-	Recommendations  []string           `json:"recommendations"`
+
+	// Percentage How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+	Percentage      PercentageScoring `json:"percentage,omitempty,omitzero"`
+	Question        string            `json:"question"`
+	Recommendations []string          `json:"recommendations"`
 
 	// RedFlag An answer so serious that it caps the overall rating.
 	RedFlag    RedFlag     `json:"red_flag,omitempty,omitzero"`
 	References []Reference `json:"references,omitempty,omitzero"`
+
+	// Roles The roles the question asks about; an assessment counts the indicator only when it assesses one of them.
+	Roles []Role `json:"roles,omitempty,omitzero"`
 
 	// Scale An ordinal scale with a written description of every level.
 	Scale        Scale  `json:"scale,omitempty,omitzero"`
@@ -2111,6 +2049,12 @@ type OverdueMilestone struct {
 	Title       string `json:"title"`
 }
 
+// PercentageScoring How a percentage earns points; full points at `target` percent (the reason says where the target comes from).
+type PercentageScoring struct {
+	Reason string  `json:"reason,omitempty,omitzero"`
+	Target float64 `json:"target"`
+}
+
 // PolicyPack defines model for PolicyPack.
 type PolicyPack struct {
 	Digest string            `json:"digest"`
@@ -2197,28 +2141,7 @@ type ProblemDetail struct {
 }
 
 // ProgressReport A filed progress report; never changed.
-type ProgressReport struct {
-	Comment      string `json:"comment,omitempty,omitzero"`
-	CommitmentID string `json:"commitment_id"`
-
-	// CommitmentVersion The published revision of the commitment reported on.
-	CommitmentVersion int        `json:"commitment_version"`
-	Corrects          int        `json:"corrects,omitempty,omitzero"`
-	CreatedAt         time.Time  `json:"created_at"`
-	CreatedBy         string     `json:"created_by"`
-	Date              string     `json:"date"`
-	Evidence          []Evidence `json:"evidence,omitempty,omitzero"`
-
-	// Level How far a commitment is implemented, on the OGP Independent Reporting Mechanism's scale; `no_evidence` is not a step of it.
-	Level          CompletionLevel `json:"level"`
-	MilestonesDone []string        `json:"milestones_done,omitempty,omitzero"`
-
-	// Reporter The organisation that filed a report.
-	Reporter Reporter `json:"reporter"`
-
-	// Seq 1, 2, ... in the order filed.
-	Seq int `json:"seq"`
-}
+type ProgressReport = civicspace.ProgressReport
 
 // ProgressReportInput A progress report as a reporter files it.
 type ProgressReportInput struct {
@@ -2327,11 +2250,15 @@ type RankingRowFlag string
 
 // Rating The overall rating, capped by red flags, and its band.
 type Rating struct {
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
-	Band     Band    `json:"band"`
-	Caps     []Cap   `json:"caps"`
-	Coverage float64 `json:"coverage"`
-	Rule     string  `json:"rule"`
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
+	Band        Band    `json:"band"`
+	Caps        []Cap   `json:"caps"`
+	Coverage    float64 `json:"coverage"`
+	Explanation string  `json:"explanation"`
+
+	// MinCoverage The policy's minimum coverage for a band.
+	MinCoverage float64 `json:"min_coverage"`
+	Rule        string  `json:"rule"`
 
 	// Score 0-100; null when no applicable indicator was answered.
 	Score *float64 `json:"score"`
@@ -2415,16 +2342,21 @@ type RecommendationLatest struct {
 
 // RecommendationScore defines model for RecommendationScore.
 type RecommendationScore struct {
-	Coverage    float64 `json:"coverage"`
-	Explanation string  `json:"explanation"`
-	Framework   string  `json:"framework"`
-	ID          string  `json:"id"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence  Confidence `json:"confidence"`
+	Coverage    float64    `json:"coverage"`
+	Explanation string     `json:"explanation"`
+	Framework   string     `json:"framework"`
+	ID          string     `json:"id"`
 
 	// Indicators The applicable indicators that measure it.
-	Indicators []string             `json:"indicators"`
-	Rule       string               `json:"rule"`
-	Score      *float64             `json:"score"`
-	Status     RecommendationStatus `json:"status"`
+	Indicators []string `json:"indicators"`
+
+	// RedFlags Red flags raised by its indicators; while one is raised it is not met.
+	RedFlags []string             `json:"red_flags,omitempty,omitzero"`
+	Rule     string               `json:"rule"`
+	Score    *float64             `json:"score"`
+	Status   RecommendationStatus `json:"status"`
 }
 
 // RecommendationStatus defines model for RecommendationStatus.
@@ -2434,8 +2366,11 @@ type RecommendationStatus string
 type RedFlag struct {
 	Cap         float64 `json:"cap"`
 	Description string  `json:"description,omitempty,omitzero"`
-	ID          string  `json:"id"`
-	Title       string  `json:"title"`
+
+	// Grades A graded red flag's cap per option; options of `when` without a grade take `cap`.
+	Grades map[string]float64 `json:"grades,omitempty,omitzero"`
+	ID     string             `json:"id"`
+	Title  string             `json:"title"`
 
 	// When Which answer raises a red flag; exactly one field is set.
 	When RedFlagCondition `json:"when"`
@@ -2605,6 +2540,9 @@ type Scale struct {
 	Levels []ScaleLevel `json:"levels"`
 	Max    int          `json:"max"`
 	Min    int          `json:"min"`
+
+	// Step When set, answers may fall between the anchored levels in steps of this size.
+	Step float64 `json:"step,omitempty,omitzero"`
 }
 
 // ScaleLevel One anchored level of an ordinal scale.
@@ -2667,7 +2605,7 @@ type StatusCounts struct {
 type StoredScore struct {
 	AssessmentID string `json:"assessment_id"`
 
-	// Band The rating band, best first; `not_rated` when no applicable indicator is answered.
+	// Band The rating band, best first; `not_rated` when no applicable indicator is answered, `insufficient_data` when the coverage is below the policy's minimum.
 	Band          Band            `json:"band"`
 	CatalogDigest string          `json:"catalog_digest"`
 	ComputedAt    time.Time       `json:"computed_at"`
@@ -2702,10 +2640,12 @@ type TransitionRequest struct {
 
 // TrendItem One followed item (the rating, a framework, a group or a recommendation), one point per period of its series.
 type TrendItem struct {
-	ID     string         `json:"id,omitempty,omitzero"`
-	Level  TrendItemLevel `json:"level"`
-	Points []TrendPoint   `json:"points"`
-	Title  string         `json:"title"`
+	// Confidence How well a catalog item's wording or numbering is established; absent means confirmed.
+	Confidence Confidence     `json:"confidence,omitempty,omitzero"`
+	ID         string         `json:"id,omitempty,omitzero"`
+	Level      TrendItemLevel `json:"level"`
+	Points     []TrendPoint   `json:"points"`
+	Title      string         `json:"title"`
 }
 
 // TrendItemLevel defines model for TrendItem.Level.
@@ -2798,6 +2738,9 @@ type WorkstreamCommitments struct {
 	Title           string       `json:"title"`
 	Warnings        []AimWarning `json:"warnings"`
 }
+
+// AcceptLanguage defines model for AcceptLanguage.
+type AcceptLanguage = string
 
 // AssessmentID defines model for AssessmentId.
 type AssessmentID = string
@@ -3064,6 +3007,12 @@ type ListAuditParams struct {
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
 }
 
+// ExportCatalogParams defines parameters for ExportCatalog.
+type ExportCatalogParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
 	// Country Only commitments of this country (ISO 3166-1 alpha-3), joint ones included.
@@ -3319,6 +3268,18 @@ type GetCrosswalkParams struct {
 	To string `form:"to" json:"to"`
 }
 
+// ListFrameworksParams defines parameters for ListFrameworks.
+type ListFrameworksParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetFrameworkParams defines parameters for GetFramework.
+type GetFrameworkParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
 // ListIndicatorsParams defines parameters for ListIndicators.
 type ListIndicatorsParams struct {
 	// Framework Only indicators that measure a recommendation of this framework.
@@ -3329,6 +3290,21 @@ type ListIndicatorsParams struct {
 
 	// Type Only indicators of this answer type.
 	Type IndicatorType `form:"type,omitempty" json:"type,omitempty,omitzero"`
+
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetIndicatorParams defines parameters for GetIndicator.
+type GetIndicatorParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
+}
+
+// GetRecommendationParams defines parameters for GetRecommendation.
+type GetRecommendationParams struct {
+	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
+	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
 
 // CreateAssessmentJSONRequestBody defines body for CreateAssessment for application/json ContentType.
@@ -3561,7 +3537,7 @@ type ServerInterface interface {
 	GetCatalog(w http.ResponseWriter, r *http.Request)
 	// ExportCatalog The whole catalog
 	// (GET /v1/catalog/export)
-	ExportCatalog(w http.ResponseWriter, r *http.Request)
+	ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams)
 	// ListCommitments List commitments
 	// (GET /v1/commitments)
 	ListCommitments(w http.ResponseWriter, r *http.Request, params ListCommitmentsParams)
@@ -3627,16 +3603,16 @@ type ServerInterface interface {
 	GetCrosswalk(w http.ResponseWriter, r *http.Request, params GetCrosswalkParams)
 	// ListFrameworks List frameworks
 	// (GET /v1/frameworks)
-	ListFrameworks(w http.ResponseWriter, r *http.Request)
+	ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams)
 	// GetFramework Get a framework
 	// (GET /v1/frameworks/{frameworkId})
-	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID)
+	GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams)
 	// ListIndicators List indicators
 	// (GET /v1/indicators)
 	ListIndicators(w http.ResponseWriter, r *http.Request, params ListIndicatorsParams)
 	// GetIndicator Get an indicator
 	// (GET /v1/indicators/{indicatorId})
-	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID)
+	GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams)
 	// ListKeys List API keys
 	// (GET /v1/keys)
 	ListKeys(w http.ResponseWriter, r *http.Request)
@@ -3657,7 +3633,7 @@ type ServerInterface interface {
 	GetPolicyPack(w http.ResponseWriter, r *http.Request, name string, version string)
 	// GetRecommendation Get a recommendation
 	// (GET /v1/recommendations/{recommendationId})
-	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID)
+	GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams)
 	// ScoreAssessment Score an inline assessment
 	// (POST /v1/score)
 	ScoreAssessment(w http.ResponseWriter, r *http.Request)
@@ -4719,8 +4695,35 @@ func (siw *ServerInterfaceWrapper) GetCatalog(w http.ResponseWriter, r *http.Req
 // ExportCatalog operation middleware
 func (siw *ServerInterfaceWrapper) ExportCatalog(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ExportCatalogParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ExportCatalog(w, r)
+		siw.Handler.ExportCatalog(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -5987,8 +5990,35 @@ func (siw *ServerInterfaceWrapper) GetCrosswalk(w http.ResponseWriter, r *http.R
 // ListFrameworks operation middleware
 func (siw *ServerInterfaceWrapper) ListFrameworks(w http.ResponseWriter, r *http.Request) {
 
+	var err error
+	_ = err
+
+	// Parameter object where we will unmarshal all parameters from the context
+	var params ListFrameworksParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.ListFrameworks(w, r)
+		siw.Handler.ListFrameworks(w, r, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6013,8 +6043,32 @@ func (siw *ServerInterfaceWrapper) GetFramework(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetFrameworkParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetFramework(w, r, frameworkID)
+		siw.Handler.GetFramework(w, r, frameworkID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6072,6 +6126,27 @@ func (siw *ServerInterfaceWrapper) ListIndicators(w http.ResponseWriter, r *http
 		return
 	}
 
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListIndicators(w, r, params)
 	}))
@@ -6098,8 +6173,32 @@ func (siw *ServerInterfaceWrapper) GetIndicator(w http.ResponseWriter, r *http.R
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetIndicatorParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetIndicator(w, r, indicatorID)
+		siw.Handler.GetIndicator(w, r, indicatorID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -6241,8 +6340,32 @@ func (siw *ServerInterfaceWrapper) GetRecommendation(w http.ResponseWriter, r *h
 		return
 	}
 
+	// Parameter object where we will unmarshal all parameters from the context
+	var params GetRecommendationParams
+
+	headers := r.Header
+
+	// ------------- Optional header parameter "Accept-Language" -------------
+	if valueList, found := headers[http.CanonicalHeaderKey("Accept-Language")]; found {
+		var AcceptLanguage AcceptLanguage
+		n := len(valueList)
+		if n != 1 {
+			siw.ErrorHandlerFunc(w, r, &TooManyValuesForParamError{ParamName: "Accept-Language", Count: n})
+			return
+		}
+
+		err = runtime.BindStyledParameterWithOptions("simple", "Accept-Language", valueList[0], &AcceptLanguage, runtime.BindStyledParameterOptions{ParamLocation: runtime.ParamLocationHeader, Explode: false, Required: false, Type: "string", Format: ""})
+		if err != nil {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "Accept-Language", Err: err})
+			return
+		}
+
+		params.AcceptLanguage = AcceptLanguage
+
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		siw.Handler.GetRecommendation(w, r, recommendationID)
+		siw.Handler.GetRecommendation(w, r, recommendationID, params)
 	}))
 
 	for _, middleware := range siw.HandlerMiddlewares {
@@ -8579,21 +8702,32 @@ func (response GetCatalogdefaultApplicationProblemPlusJSONResponse) VisitGetCata
 }
 
 type ExportCatalogRequestObject struct {
+	Params ExportCatalogParams
 }
 
 type ExportCatalogResponseObject interface {
 	VisitExportCatalogResponse(w http.ResponseWriter) error
 }
 
-type ExportCatalog200JSONResponse CatalogExport
+type ExportCatalog200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ExportCatalog200JSONResponse struct {
+	Body    CatalogExport
+	Headers ExportCatalog200ResponseHeaders
+}
 
 func (response ExportCatalog200JSONResponse) VisitExportCatalogResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10693,21 +10827,32 @@ func (response GetCrosswalkdefaultApplicationProblemPlusJSONResponse) VisitGetCr
 }
 
 type ListFrameworksRequestObject struct {
+	Params ListFrameworksParams
 }
 
 type ListFrameworksResponseObject interface {
 	VisitListFrameworksResponse(w http.ResponseWriter) error
 }
 
-type ListFrameworks200JSONResponse FrameworkList
+type ListFrameworks200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListFrameworks200JSONResponse struct {
+	Body    FrameworkList
+	Headers ListFrameworks200ResponseHeaders
+}
 
 func (response ListFrameworks200JSONResponse) VisitListFrameworksResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10732,21 +10877,32 @@ func (response ListFrameworksdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetFrameworkRequestObject struct {
 	FrameworkID FrameworkID `json:"frameworkId"`
+	Params      GetFrameworkParams
 }
 
 type GetFrameworkResponseObject interface {
 	VisitGetFrameworkResponse(w http.ResponseWriter) error
 }
 
-type GetFramework200JSONResponse Framework
+type GetFramework200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetFramework200JSONResponse struct {
+	Body    Framework
+	Headers GetFramework200ResponseHeaders
+}
 
 func (response GetFramework200JSONResponse) VisitGetFrameworkResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10793,15 +10949,25 @@ type ListIndicatorsResponseObject interface {
 	VisitListIndicatorsResponse(w http.ResponseWriter) error
 }
 
-type ListIndicators200JSONResponse IndicatorList
+type ListIndicators200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type ListIndicators200JSONResponse struct {
+	Body    IndicatorList
+	Headers ListIndicators200ResponseHeaders
+}
 
 func (response ListIndicators200JSONResponse) VisitListIndicatorsResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -10842,21 +11008,32 @@ func (response ListIndicatorsdefaultApplicationProblemPlusJSONResponse) VisitLis
 
 type GetIndicatorRequestObject struct {
 	IndicatorID IndicatorID `json:"indicatorId"`
+	Params      GetIndicatorParams
 }
 
 type GetIndicatorResponseObject interface {
 	VisitGetIndicatorResponse(w http.ResponseWriter) error
 }
 
-type GetIndicator200JSONResponse Indicator
+type GetIndicator200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetIndicator200JSONResponse struct {
+	Body    Indicator
+	Headers GetIndicator200ResponseHeaders
+}
 
 func (response GetIndicator200JSONResponse) VisitGetIndicatorResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -11226,21 +11403,32 @@ func (response GetPolicyPackdefaultApplicationProblemPlusJSONResponse) VisitGetP
 
 type GetRecommendationRequestObject struct {
 	RecommendationID RecommendationID `json:"recommendationId"`
+	Params           GetRecommendationParams
 }
 
 type GetRecommendationResponseObject interface {
 	VisitGetRecommendationResponse(w http.ResponseWriter) error
 }
 
-type GetRecommendation200JSONResponse RecommendationDetail
+type GetRecommendation200ResponseHeaders struct {
+	ContentLanguage string
+	Vary            string
+}
+
+type GetRecommendation200JSONResponse struct {
+	Body    RecommendationDetail
+	Headers GetRecommendation200ResponseHeaders
+}
 
 func (response GetRecommendation200JSONResponse) VisitGetRecommendationResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
 	return err
@@ -12493,8 +12681,10 @@ func (sh *strictHandler) GetCatalog(w http.ResponseWriter, r *http.Request) {
 }
 
 // ExportCatalog operation middleware
-func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ExportCatalog(w http.ResponseWriter, r *http.Request, params ExportCatalogParams) {
 	var request ExportCatalogRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ExportCatalog(ctx, request.(ExportCatalogRequestObject))
@@ -13131,8 +13321,10 @@ func (sh *strictHandler) GetCrosswalk(w http.ResponseWriter, r *http.Request, pa
 }
 
 // ListFrameworks operation middleware
-func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) {
+func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request, params ListFrameworksParams) {
 	var request ListFrameworksRequestObject
+
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.ListFrameworks(ctx, request.(ListFrameworksRequestObject))
@@ -13155,10 +13347,11 @@ func (sh *strictHandler) ListFrameworks(w http.ResponseWriter, r *http.Request) 
 }
 
 // GetFramework operation middleware
-func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID) {
+func (sh *strictHandler) GetFramework(w http.ResponseWriter, r *http.Request, frameworkID FrameworkID, params GetFrameworkParams) {
 	var request GetFrameworkRequestObject
 
 	request.FrameworkID = frameworkID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetFramework(ctx, request.(GetFrameworkRequestObject))
@@ -13207,10 +13400,11 @@ func (sh *strictHandler) ListIndicators(w http.ResponseWriter, r *http.Request, 
 }
 
 // GetIndicator operation middleware
-func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID) {
+func (sh *strictHandler) GetIndicator(w http.ResponseWriter, r *http.Request, indicatorID IndicatorID, params GetIndicatorParams) {
 	var request GetIndicatorRequestObject
 
 	request.IndicatorID = indicatorID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetIndicator(ctx, request.(GetIndicatorRequestObject))
@@ -13396,10 +13590,11 @@ func (sh *strictHandler) GetPolicyPack(w http.ResponseWriter, r *http.Request, n
 }
 
 // GetRecommendation operation middleware
-func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID) {
+func (sh *strictHandler) GetRecommendation(w http.ResponseWriter, r *http.Request, recommendationID RecommendationID, params GetRecommendationParams) {
 	var request GetRecommendationRequestObject
 
 	request.RecommendationID = recommendationID
+	request.Params = params
 
 	handler := func(ctx context.Context, w http.ResponseWriter, r *http.Request, request interface{}) (interface{}, error) {
 		return sh.ssi.GetRecommendation(ctx, request.(GetRecommendationRequestObject))

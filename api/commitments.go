@@ -18,54 +18,48 @@ import (
 // Service (which decides who may see or change which commitment) and maps
 // the answer.
 //
-// The generated types and the domain types of commitments describe the
-// same JSON documents, so they are mapped through their JSON form (one
-// function, jsonConvert); TestCommitmentSchemasMatchDomainTypes keeps the
-// two in step.
+// The generated Commitment, ProgressReport, CommitmentProgress and
+// AimWarning are the domain's types (x-go-type in openapi.yaml): a body is
+// decoded once, into the domain type, and answers are encoded as they are;
+// TestCommitmentSchemasMatchDomainTypes keeps the schemas and the types in
+// step.
 
-// jsonConvert maps v to the type with the same JSON form.
-func jsonConvert[T any](v any) (T, error) {
-	var out T
-	b, err := json.Marshal(v)
+func commitmentViewToAPI(v *civicspace.CommitmentView) CommitmentRecord {
+	rec := v.Record
+	out := CommitmentRecord{
+		ID: rec.ID, Version: rec.Version, Status: CommitmentStatus(rec.Status), PublishedVersion: rec.PublishedVersion,
+		Commitment: rec.Commitment, Problems: problemsToAPI(v.Problems), Warnings: nonNil(v.Warnings),
+		CreatedAt: rec.CreatedAt, CreatedBy: rec.CreatedBy, UpdatedAt: rec.UpdatedAt, UpdatedBy: rec.UpdatedBy,
+	}
+	if v.Progress != nil {
+		out.Progress = *v.Progress
+	}
+	return out
+}
+
+// progressReportFromAPI maps the input form of a report (what a reporter
+// sends: no sequence number, no filing time) to the domain's report.
+func progressReportFromAPI(in *ProgressReportInput) (*civicspace.ProgressReport, error) {
+	var r civicspace.ProgressReport
+	b, err := json.Marshal(in)
 	if err == nil {
-		err = json.Unmarshal(b, &out)
+		err = json.Unmarshal(b, &r)
 	}
 	if err != nil {
-		return out, civicspace.WrapError(civicspace.EINTERNAL, err, "%T cannot be mapped to %T", v, out)
+		return nil, civicspace.WrapError(civicspace.EINVALID, err, "the progress report cannot be read")
 	}
-	return out, nil
-}
-
-func commitmentFromAPI(in *Commitment) (*civicspace.Commitment, error) {
-	c, err := jsonConvert[civicspace.Commitment](in)
-	return &c, err
-}
-
-func commitmentViewToAPI(v *civicspace.CommitmentView) (CommitmentRecord, error) {
-	return jsonConvert[CommitmentRecord](struct {
-		*civicspace.CommitmentRecord
-		Problems []civicspace.Problem           `json:"problems"`
-		Warnings []civicspace.AimWarning        `json:"warnings"`
-		Progress *civicspace.CommitmentProgress `json:"progress"`
-	}{v.Record, nonNil(v.Problems), nonNil(v.Warnings), v.Progress})
+	return &r, nil
 }
 
 func commitmentLocation(id string) string { return "/v1/commitments/" + url.PathEscape(id) }
 
 // CreateCommitment stores a new draft commitment.
 func (s *Server) CreateCommitment(ctx context.Context, req CreateCommitmentRequestObject) (CreateCommitmentResponseObject, error) {
-	c, err := commitmentFromAPI(req.Body)
+	v, err := s.svc.CreateCommitment(ctx, req.Body)
 	if err != nil {
 		return nil, err
 	}
-	v, err := s.svc.CreateCommitment(ctx, c)
-	if err != nil {
-		return nil, err
-	}
-	body, err := commitmentViewToAPI(v)
-	if err != nil {
-		return nil, err
-	}
+	body := commitmentViewToAPI(v)
 	return CreateCommitment201JSONResponse{Body: body, Headers: CreateCommitment201ResponseHeaders{
 		ETag: etag(v.Record.ID, v.Record.Version), Location: commitmentLocation(v.Record.ID)}}, nil
 }
@@ -131,19 +125,13 @@ func (s *Server) GetCommitment(ctx context.Context, req GetCommitmentRequestObje
 	if err != nil {
 		return nil, err
 	}
-	body, err := commitmentViewToAPI(v)
-	if err != nil {
-		return nil, err
-	}
+	body := commitmentViewToAPI(v)
 	return GetCommitment200JSONResponse{Body: body, Headers: GetCommitment200ResponseHeaders{ETag: etag(v.Record.ID, v.Record.Version)}}, nil
 }
 
 // UpdateCommitment replaces a draft commitment's content.
 func (s *Server) UpdateCommitment(ctx context.Context, req UpdateCommitmentRequestObject) (UpdateCommitmentResponseObject, error) {
-	c, err := commitmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	c := req.Body
 	version, err := s.commitmentIfMatch(ctx, req.ID, req.Params.IfMatch)
 	if err != nil {
 		return nil, err
@@ -152,10 +140,7 @@ func (s *Server) UpdateCommitment(ctx context.Context, req UpdateCommitmentReque
 	if err != nil {
 		return nil, err
 	}
-	body, err := commitmentViewToAPI(v)
-	if err != nil {
-		return nil, err
-	}
+	body := commitmentViewToAPI(v)
 	return UpdateCommitment200JSONResponse{Body: body, Headers: UpdateCommitment200ResponseHeaders{ETag: etag(v.Record.ID, v.Record.Version)}}, nil
 }
 
@@ -175,9 +160,7 @@ func (s *Server) transitionCommitment(ctx context.Context, id, ifMatch string, b
 	if err != nil {
 		return out, err
 	}
-	if out.Body, err = commitmentViewToAPI(v); err != nil {
-		return out, err
-	}
+	out.Body = commitmentViewToAPI(v)
 	out.Headers.ETag = etag(v.Record.ID, v.Record.Version)
 	return out, nil
 }
@@ -238,15 +221,15 @@ func (s *Server) ListCommitmentRevisions(ctx context.Context, req ListCommitment
 
 // CreateProgressReport files a progress report on a commitment.
 func (s *Server) CreateProgressReport(ctx context.Context, req CreateProgressReportRequestObject) (CreateProgressReportResponseObject, error) {
-	r, err := jsonConvert[civicspace.ProgressReport](req.Body)
+	r, err := progressReportFromAPI(req.Body)
 	if err != nil {
 		return nil, err
 	}
-	stored, progress, err := s.svc.AddProgressReport(ctx, req.ID, &r)
+	stored, progress, err := s.svc.AddProgressReport(ctx, req.ID, r)
 	if err != nil {
 		return nil, err
 	}
-	return jsonConvert[CreateProgressReport201JSONResponse](map[string]any{"report": stored, "progress": progress})
+	return CreateProgressReport201JSONResponse{Report: *stored, Progress: *progress}, nil
 }
 
 // ListProgressReports answers a commitment's reports and its progress.
@@ -255,7 +238,11 @@ func (s *Server) ListProgressReports(ctx context.Context, req ListProgressReport
 	if err != nil {
 		return nil, err
 	}
-	return jsonConvert[ListProgressReports200JSONResponse](map[string]any{"reports": nonNil(reports), "progress": progress})
+	out := ListProgressReports200JSONResponse{Reports: make([]ProgressReport, len(reports)), Progress: *progress}
+	for i, r := range reports {
+		out.Reports[i] = *r
+	}
+	return out, nil
 }
 
 // ---- summaries ----

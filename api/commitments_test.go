@@ -144,8 +144,8 @@ func TestCommitmentFlow(t *testing.T) {
 		res.decode(t, &result)
 		d := result.Progress.Disagreement
 		require.NotNil(t, d)
-		require.Equal(t, api.CompletionLevelSubstantial, d.Government)
-		require.Equal(t, api.CompletionLevelLimited, d.Independent)
+		require.Equal(t, civicspace.CompletionSubstantial, d.Government)
+		require.Equal(t, civicspace.CompletionLimited, d.Independent)
 		require.Equal(t, -1, *d.Steps, "the review finds one step less progress")
 		require.Contains(t, d.Detail, "the independent review by Civic Watch (2025-02-01) finds limited completion, 1 step below")
 
@@ -260,12 +260,12 @@ func TestCommitmentAimWarnings(t *testing.T) {
 	require.Len(t, rec.Warnings, 1, "four recommendations in workstream 3")
 	w := rec.Warnings[0]
 	require.Equal(t, "s4d-cohort", w.Framework)
-	require.Equal(t, api.AimWarningScopeRecommendationsPerGroup, w.Scope)
+	require.Equal(t, civicspace.AimRecommendationsPerGroup, w.Scope)
 	require.Equal(t, 3, w.Max)
 	require.Equal(t, 4, w.Count)
 	rec = publish("exile.a3")
 	require.Len(t, rec.Warnings, 2, "and four joint commitments on the exile note")
-	require.Equal(t, api.AimWarningScopeJointCommitments, rec.Warnings[1].Scope)
+	require.Equal(t, civicspace.AimJointCommitments, rec.Warnings[1].Scope)
 	require.Equal(t, "s4d-cohort.ws-3", rec.Warnings[1].Group)
 
 	res := e.do("GET", "/v1/commitments/summary/workstreams", nil)

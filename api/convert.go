@@ -6,75 +6,17 @@ package api
 // silently dropped.
 
 import (
-	"encoding/json"
 	"strconv"
 
 	"github.com/civicspace/civicspace/civicspace"
 )
 
-// ---- assessments: both ways ----
+// ---- assessments ----
 
-// assessmentFromAPI maps a request body to the domain's exchange form. The
-// validator has checked its shape; the catalog's rules are checked by the
-// service.
-func assessmentFromAPI(in *Assessment) (*civicspace.Assessment, error) {
-	a := &civicspace.Assessment{
-		Subject: civicspace.Subject{Country: in.Subject.Country, Organisation: in.Subject.Organisation},
-		Kind:    civicspace.Kind(in.Kind),
-		Author:  in.Author,
-		Title:   in.Title,
-		Answers: make(map[string]civicspace.Answer, len(in.Answers)),
-	}
-	a.Roles = make([]civicspace.Role, len(in.Roles))
-	for i, r := range in.Roles {
-		a.Roles[i] = civicspace.Role(r)
-	}
-	// Period keeps an unparsable text so that Validate can report it with
-	// its pointer: only its JSON decoder builds such a value.
-	period, _ := json.Marshal(in.Period)
-	if err := a.Period.UnmarshalJSON(period); err != nil {
-		return nil, err
-	}
-	for id, ans := range in.Answers {
-		out := civicspace.Answer{Status: civicspace.AnswerStatus(ans.Status), Comment: ans.Comment}
-		if raw, err := ans.Value.MarshalJSON(); err == nil && len(raw) > 0 {
-			if err := out.Value.UnmarshalJSON(raw); err != nil {
-				return nil, err
-			}
-		}
-		if len(ans.Evidence) > 0 {
-			out.Evidence = make([]civicspace.Evidence, len(ans.Evidence))
-			for i, ev := range ans.Evidence {
-				out.Evidence[i] = civicspace.Evidence{Title: ev.Title, URL: ev.URL, Date: ev.Date, Excerpt: ev.Excerpt}
-			}
-		}
-		a.Answers[id] = out
-	}
-	return a, nil
-}
-
-func assessmentToAPI(a *civicspace.Assessment) Assessment {
-	out := Assessment{
-		Subject: subjectToAPI(a.Subject),
-		Roles:   rolesToAPI(a.Roles),
-		Period:  a.Period.String(),
-		Kind:    Kind(a.Kind),
-		Author:  a.Author,
-		Title:   a.Title,
-		Answers: make(map[string]Answer, len(a.Answers)),
-	}
-	for id, ans := range a.Answers {
-		o := Answer{Status: AnswerStatus(ans.Status), Comment: ans.Comment}
-		if !ans.Value.IsZero() {
-			o.Value = valueToAPI(ans.Value)
-		}
-		for _, ev := range ans.Evidence {
-			o.Evidence = append(o.Evidence, Evidence{Title: ev.Title, URL: ev.URL, Date: ev.Date, Excerpt: ev.Excerpt})
-		}
-		out.Answers[id] = o
-	}
-	return out
-}
+// An assessment needs no mapping: the generated Assessment is the domain's
+// civicspace.Assessment (x-go-type in openapi.yaml), decoded once from the
+// request body and encoded as it is; the drift test keeps the schema and
+// the type in step.
 
 func subjectToAPI(s civicspace.Subject) Subject {
 	return Subject{Country: s.Country, Organisation: s.Organisation}
@@ -109,7 +51,7 @@ func recordToAPI(rec *civicspace.Record, problems []civicspace.Problem) Assessme
 		Version:          rec.Version,
 		Status:           AssessmentStatus(rec.Status),
 		PublishedVersion: rec.PublishedVersion,
-		Assessment:       assessmentToAPI(&rec.Assessment),
+		Assessment:       rec.Assessment,
 		Problems:         problemsToAPI(problems),
 		CreatedAt:        rec.CreatedAt,
 		CreatedBy:        rec.CreatedBy,
@@ -165,7 +107,7 @@ func revisionToAPI(rev *civicspace.Revision) Revision {
 		At:           s.At,
 		Note:         s.Note,
 		Changes:      s.Changes,
-		Assessment:   assessmentToAPI(&rev.Assessment),
+		Assessment:   rev.Assessment,
 	}
 }
 
@@ -202,6 +144,9 @@ func resultToAPI(r *civicspace.Result) Result {
 			Coverage: r.Rating.Coverage,
 			Caps:     make([]Cap, len(r.Rating.Caps)),
 			Rule:     r.Rating.Rule,
+
+			MinCoverage: r.Rating.MinCoverage,
+			Explanation: r.Rating.Explanation,
 		},
 		Frameworks:      make([]FrameworkScore, len(r.Frameworks)),
 		Recommendations: make([]RecommendationScore, len(r.Recommendations)),
@@ -226,6 +171,9 @@ func resultToAPI(r *civicspace.Result) Result {
 			Status:   GroupStatus(f.Status),
 			Counts:   countsToAPI(f.Counts),
 			Groups:   groupScoresToAPI(f.Groups),
+
+			Confidence: Confidence(f.Confidence),
+			Scope:      FrameworkScope{Provisions: f.Scope.Provisions, Catalogued: f.Scope.Catalogued, Measured: f.Scope.Measured, Statement: f.Scope.Statement},
 		}
 		if out.Frameworks[i].Groups == nil {
 			out.Frameworks[i].Groups = []GroupScore{}
@@ -241,6 +189,8 @@ func resultToAPI(r *civicspace.Result) Result {
 			Indicators:  nonNil(rec.Indicators),
 			Rule:        rec.Rule,
 			Explanation: rec.Explanation,
+			Confidence:  Confidence(rec.Confidence),
+			RedFlags:    rec.RedFlags,
 		}
 	}
 	for i, ind := range r.Indicators {
@@ -267,6 +217,7 @@ func resultToAPI(r *civicspace.Result) Result {
 			Answer:          f.Answer,
 			Recommendations: nonNil(f.Recommendations),
 			Message:         f.Message,
+			RedFlag:         f.RedFlag,
 		}
 	}
 	return out
@@ -338,6 +289,7 @@ func frameworkToAPI(f *civicspace.Framework) Framework {
 		References:  referencesToAPI(f.References),
 		Confidence:  Confidence(f.Confidence),
 		Note:        f.Note,
+		Provisions:  f.Provisions,
 		Groups:      make([]Group, len(f.Groups)),
 	}
 	for _, fu := range f.FollowUp {
@@ -430,9 +382,13 @@ func indicatorToAPI(ind *civicspace.Indicator) Indicator {
 		Recommendations:  nonNil(ind.Recommendations),
 		SdgIndicator:     ind.SDGIndicator,
 		References:       referencesToAPI(ind.References),
+		Roles:            rolesToAPI(ind.Roles),
+	}
+	if p := ind.Percentage; p != nil {
+		out.Percentage = PercentageScoring{Target: p.Target, Reason: p.Reason}
 	}
 	if s := ind.Scale; s != nil {
-		out.Scale = Scale{Min: s.Min, Max: s.Max, Levels: make([]ScaleLevel, len(s.Levels))}
+		out.Scale = Scale{Min: s.Min, Max: s.Max, Step: s.Step, Levels: make([]ScaleLevel, len(s.Levels))}
 		for i, l := range s.Levels {
 			out.Scale.Levels[i] = ScaleLevel{Value: l.Value, Label: l.Label, Description: l.Description}
 		}
@@ -450,6 +406,7 @@ func indicatorToAPI(ind *civicspace.Indicator) Indicator {
 			Description: rf.Description,
 			When:        RedFlagCondition{Equals: rf.When.Equals, AtLeast: rf.When.AtLeast, Options: rf.When.Options},
 			Cap:         rf.Cap,
+			Grades:      rf.Grades,
 		}
 	}
 	return out

@@ -48,24 +48,25 @@ func countGroups(gs []*civicspace.Group) int {
 }
 
 // ExportCatalog answers the whole catalog.
-func (s *Server) ExportCatalog(ctx context.Context, _ ExportCatalogRequestObject) (ExportCatalogResponseObject, error) {
-	cat := s.svc.Catalog
-	out := ExportCatalog200JSONResponse{
+func (s *Server) ExportCatalog(ctx context.Context, req ExportCatalogRequestObject) (ExportCatalogResponseObject, error) {
+	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
+	out := ExportCatalog200JSONResponse{Body: CatalogExport{
 		Version:    cat.Version(),
 		Title:      cat.Title(),
 		Digest:     cat.Digest(),
 		Indicators: indicatorsToAPI(cat.Indicators()),
-	}
+	}, Headers: ExportCatalog200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}
 	for _, f := range cat.Frameworks() {
-		out.Frameworks = append(out.Frameworks, frameworkToAPI(f))
+		out.Body.Frameworks = append(out.Body.Frameworks, frameworkToAPI(f))
 	}
 	return out, nil
 }
 
 // ListFrameworks answers every framework without its groups.
-func (s *Server) ListFrameworks(ctx context.Context, _ ListFrameworksRequestObject) (ListFrameworksResponseObject, error) {
-	cat := s.svc.Catalog
-	out := ListFrameworks200JSONResponse{Frameworks: []FrameworkSummary{}}
+func (s *Server) ListFrameworks(ctx context.Context, req ListFrameworksRequestObject) (ListFrameworksResponseObject, error) {
+	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
+	out := ListFrameworks200JSONResponse{Body: FrameworkList{Frameworks: []FrameworkSummary{}},
+		Headers: ListFrameworks200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}
 	for _, f := range cat.Frameworks() {
 		recs := cat.FrameworkRecommendations(f.ID)
 		inds := map[string]bool{}
@@ -74,7 +75,7 @@ func (s *Server) ListFrameworks(ctx context.Context, _ ListFrameworksRequestObje
 				inds[ind.ID] = true
 			}
 		}
-		out.Frameworks = append(out.Frameworks, FrameworkSummary{
+		out.Body.Frameworks = append(out.Body.Frameworks, FrameworkSummary{
 			ID:          f.ID,
 			Title:       f.Title,
 			ShortTitle:  f.ShortTitle,
@@ -90,26 +91,28 @@ func (s *Server) ListFrameworks(ctx context.Context, _ ListFrameworksRequestObje
 
 // GetFramework answers one framework with its groups.
 func (s *Server) GetFramework(ctx context.Context, req GetFrameworkRequestObject) (GetFrameworkResponseObject, error) {
-	f, ok := s.svc.Catalog.Framework(req.FrameworkID)
+	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
+	f, ok := cat.Framework(req.FrameworkID)
 	if !ok {
 		return nil, civicspace.Errorf(civicspace.ENOTFOUND, "framework %q not found", req.FrameworkID)
 	}
-	return GetFramework200JSONResponse(frameworkToAPI(f)), nil
+	return GetFramework200JSONResponse{Body: frameworkToAPI(f), Headers: GetFramework200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}, nil
 }
 
 // GetRecommendation answers one recommendation with its indicators.
 func (s *Server) GetRecommendation(ctx context.Context, req GetRecommendationRequestObject) (GetRecommendationResponseObject, error) {
-	cat := s.svc.Catalog
+	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
 	r, ok := cat.Recommendation(req.RecommendationID)
 	if !ok {
 		return nil, civicspace.Errorf(civicspace.ENOTFOUND, "recommendation %q not found", req.RecommendationID)
 	}
-	return GetRecommendation200JSONResponse(recommendationDetailToAPI(r, cat.IndicatorsFor(r.ID))), nil
+	return GetRecommendation200JSONResponse{Body: recommendationDetailToAPI(r, cat.IndicatorsFor(r.ID)),
+		Headers: GetRecommendation200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}, nil
 }
 
 // ListIndicators answers the indicators, filtered.
 func (s *Server) ListIndicators(ctx context.Context, req ListIndicatorsRequestObject) (ListIndicatorsResponseObject, error) {
-	cat := s.svc.Catalog
+	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
 	p := req.Params
 	if p.Framework != "" {
 		if _, ok := cat.Framework(p.Framework); !ok {
@@ -134,7 +137,8 @@ func (s *Server) ListIndicators(ctx context.Context, req ListIndicatorsRequestOb
 		}
 		keep = append(keep, ind)
 	}
-	return ListIndicators200JSONResponse{Indicators: indicatorsToAPI(keep)}, nil
+	return ListIndicators200JSONResponse{Body: IndicatorList{Indicators: indicatorsToAPI(keep)},
+		Headers: ListIndicators200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}, nil
 }
 
 func measuresFramework(cat *civicspace.Catalog, ind *civicspace.Indicator, framework string) bool {
@@ -148,11 +152,12 @@ func measuresFramework(cat *civicspace.Catalog, ind *civicspace.Indicator, frame
 
 // GetIndicator answers one indicator.
 func (s *Server) GetIndicator(ctx context.Context, req GetIndicatorRequestObject) (GetIndicatorResponseObject, error) {
-	ind, ok := s.svc.Catalog.Indicator(req.IndicatorID)
+	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
+	ind, ok := cat.Indicator(req.IndicatorID)
 	if !ok {
 		return nil, civicspace.Errorf(civicspace.ENOTFOUND, "indicator %q not found", req.IndicatorID)
 	}
-	return GetIndicator200JSONResponse(indicatorToAPI(ind)), nil
+	return GetIndicator200JSONResponse{Body: indicatorToAPI(ind), Headers: GetIndicator200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}, nil
 }
 
 // GetCrosswalk answers the links between two frameworks.
@@ -193,10 +198,7 @@ func (s *Server) GetCountry(ctx context.Context, req GetCountryRequestObject) (G
 
 // CreateAssessment stores a new draft.
 func (s *Server) CreateAssessment(ctx context.Context, req CreateAssessmentRequestObject) (CreateAssessmentResponseObject, error) {
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	rec, problems, err := s.svc.CreateAssessment(ctx, a)
 	if err != nil {
 		return nil, err
@@ -269,10 +271,7 @@ func (s *Server) UpdateAssessment(ctx context.Context, req UpdateAssessmentReque
 	if err != nil {
 		return nil, err
 	}
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	rec, problems, err := s.svc.UpdateAssessment(ctx, req.ID, version, a, "")
 	if err != nil {
 		return nil, err
@@ -449,10 +448,7 @@ func (r storedScoreResponse) VisitGetAssessmentScoreResponse(w http.ResponseWrit
 
 // ScoreAssessment scores an inline assessment without storing it.
 func (s *Server) ScoreAssessment(ctx context.Context, req ScoreAssessmentRequestObject) (ScoreAssessmentResponseObject, error) {
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	result, err := s.svc.Score(ctx, a)
 	if err != nil {
 		return nil, err
@@ -462,10 +458,7 @@ func (s *Server) ScoreAssessment(ctx context.Context, req ScoreAssessmentRequest
 
 // ValidateAssessment lists an inline assessment's problems.
 func (s *Server) ValidateAssessment(ctx context.Context, req ValidateAssessmentRequestObject) (ValidateAssessmentResponseObject, error) {
-	a, err := assessmentFromAPI(req.Body)
-	if err != nil {
-		return nil, err
-	}
+	a := req.Body
 	problems, err := s.svc.ValidateInline(ctx, a)
 	if err != nil {
 		return nil, err

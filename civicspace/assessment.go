@@ -163,10 +163,14 @@ func FormatNumber(n float64) string {
 // Answer is the answer to one indicator: a value with evidence and a
 // comment, or an explicit status (not applicable, unknown) without a value.
 type Answer struct {
-	Value    Value        `json:"value,omitzero"`
-	Status   AnswerStatus `json:"status,omitempty"`
-	Evidence []Evidence   `json:"evidence,omitempty"`
-	Comment  string       `json:"comment,omitempty"`
+	Value  Value        `json:"value,omitzero"`
+	Status AnswerStatus `json:"status,omitempty"`
+	// Reason says why the question does not apply: required with
+	// not_applicable, which is refused for a question about a role the
+	// assessment assesses.
+	Reason   string     `json:"reason,omitempty"`
+	Evidence []Evidence `json:"evidence,omitempty"`
+	Comment  string     `json:"comment,omitempty"`
 }
 
 // Answered reports whether the answer carries a value.
@@ -425,6 +429,14 @@ func (a *Assessment) Validate(cat *Catalog, countries *Countries) []Problem {
 			if ans.Status != AnswerNotApplicable && ans.Status != AnswerUnknown {
 				add(ptr+"/status", "status must be %s or %s, not %q", AnswerNotApplicable, AnswerUnknown, ans.Status)
 			}
+			if ans.Status == AnswerNotApplicable {
+				if strings.TrimSpace(ans.Reason) == "" {
+					add(ptr+"/reason", "a not_applicable answer needs a reason: say why the question does not apply")
+				}
+				if asked := askedRoles(ind, a.Roles); len(asked) > 0 {
+					add(ptr+"/status", "indicator %q asks about the %s role assessed, so it cannot be not applicable: give a value, or unknown if it is not known", id, joinRoles(asked))
+				}
+			}
 		case ans.Value.IsZero():
 			add(ptr, "the answer has neither a value nor a status")
 			continue
@@ -453,8 +465,20 @@ func (a *Assessment) Validate(cat *Catalog, countries *Countries) []Problem {
 			}
 		}
 	}
+	ps = append(ps, contradictions(cat, a.Answers)...)
 	sort.SliceStable(ps, func(i, j int) bool { return ps[i].Pointer < ps[j].Pointer })
 	return ps
+}
+
+// askedRoles returns the roles of roles that ind asks about.
+func askedRoles(ind *Indicator, roles []Role) []Role {
+	var out []Role
+	for _, r := range ind.AsksAbout() {
+		if slices.Contains(roles, r) {
+			out = append(out, r)
+		}
+	}
+	return out
 }
 
 // checkValue returns why v is not a valid answer to ind, or "".
@@ -466,7 +490,11 @@ func checkValue(ind *Indicator, v Value) string {
 			return fmt.Sprintf("indicator %q takes true or false, not %s", ind.ID, describeValue(v))
 		}
 	case TypeScale:
-		if !isNum || n != math.Trunc(n) {
+		if step := ind.Scale.Step; step > 0 {
+			if !isNum || math.Abs(math.Round(n/step)*step-n) > 1e-9 {
+				return fmt.Sprintf("indicator %q takes a level %d-%d in steps of %s, not %s", ind.ID, ind.Scale.Min, ind.Scale.Max, FormatNumber(step), describeValue(v))
+			}
+		} else if !isNum || n != math.Trunc(n) {
 			return fmt.Sprintf("indicator %q takes an integer level %d-%d, not %s", ind.ID, ind.Scale.Min, ind.Scale.Max, describeValue(v))
 		}
 		if n < float64(ind.Scale.Min) || n > float64(ind.Scale.Max) {

@@ -158,13 +158,72 @@ func TestValidateEvidenceAndStatuses(t *testing.T) {
 		})
 	}
 
-	// Explicit not-applicable and unknown answers need no evidence.
+	// Explicit not-applicable and unknown answers need no evidence; not
+	// applicable needs a reason and is refused for a question about a role
+	// assessed.
 	doc := strings.Replace(validAssessmentJSON(), `"level": {"value": 2}`, `"level": {"status": "unknown"}`, 1)
-	doc = strings.Replace(doc, `"law": {"value": true, "evidence": [{"title": "Access to Information Act", "url": "https://example.org/act", "date": "2024-05-01"}]}`, `"law": {"status": "not_applicable", "comment": "no such law needed"}`, 1)
+	doc = strings.Replace(doc, `"roles": ["domestic", "donor"]`, `"roles": ["donor"]`, 1)
+	doc = strings.Replace(doc, `"law": {"value": true, "evidence": [{"title": "Access to Information Act", "url": "https://example.org/act", "date": "2024-05-01"}]}`, `"law": {"status": "not_applicable", "reason": "a domestic question; the donor role is assessed"}`, 1)
 	a, err := civicspace.ParseAssessment([]byte(doc))
 	require.NoError(t, err)
 	require.Empty(t, a.Validate(cat, civicspace.DefaultCountries()))
 	require.False(t, a.Answers["law"].Answered())
+
+	for name, tt := range map[string]struct {
+		roles, answer string
+		want          []string
+	}{
+		"no reason":          {`["donor"]`, `{"status": "not_applicable"}`, []string{"/answers/law/reason"}},
+		"a role assessed":    {`["domestic"]`, `{"status": "not_applicable", "reason": "we say so"}`, []string{"/answers/law/status"}},
+		"both":               {`["domestic", "donor"]`, `{"status": "not_applicable", "reason": " "}`, []string{"/answers/law/reason", "/answers/law/status"}},
+		"unknown is allowed": {`["domestic"]`, `{"status": "unknown"}`, nil},
+	} {
+		t.Run(name, func(t *testing.T) {
+			doc := strings.Replace(validAssessmentJSON(), `"roles": ["domestic", "donor"]`, `"roles": `+tt.roles, 1)
+			doc = strings.Replace(doc, `"law": {"value": true, "evidence": [{"title": "Access to Information Act", "url": "https://example.org/act", "date": "2024-05-01"}]}`, `"law": `+tt.answer, 1)
+			a, err := civicspace.ParseAssessment([]byte(doc))
+			require.NoError(t, err)
+			var got []string
+			for _, p := range a.Validate(cat, civicspace.DefaultCountries()) {
+				got = append(got, p.Pointer)
+			}
+			require.Equal(t, tt.want, got)
+		})
+	}
+}
+
+// TestValidateContradictions: answers that cannot both be true are refused,
+// naming both, whatever the roles.
+func TestValidateContradictions(t *testing.T) {
+	cat := civicspace.DefaultCatalog()
+	ev := []civicspace.Evidence{{Title: "Report"}}
+	for name, tt := range map[string]struct {
+		answers map[string]civicspace.Value
+		want    string
+	}{
+		"no guarantee, adoption score":    {map[string]civicspace.Value{"ati-guarantee": civicspace.OptionValue("no"), "sdg-16-10-2-adoption": civicspace.NumberValue(4)}, "/answers/sdg-16-10-2-adoption"},
+		"no killing, a response":          {map[string]civicspace.Value{"hrd-killings": civicspace.NumberValue(0), "hrd-killings-response": civicspace.OptionValue("convicted")}, "/answers/hrd-killings-response"},
+		"killings, no killing response":   {map[string]civicspace.Value{"hrd-killings": civicspace.NumberValue(2), "hrd-killings-response": civicspace.OptionValue("no_killing")}, "/answers/hrd-killings-response"},
+		"guarantee and adoption agree":    {map[string]civicspace.Value{"ati-guarantee": civicspace.OptionValue("yes"), "sdg-16-10-2-adoption": civicspace.NumberValue(3.4)}, ""},
+		"killings and response agree":     {map[string]civicspace.Value{"hrd-killings": civicspace.NumberValue(1), "hrd-killings-response": civicspace.OptionValue("prosecuted")}, ""},
+		"unrounded UNESCO score accepted": {map[string]civicspace.Value{"sdg-16-10-2-implementation": civicspace.NumberValue(2.8)}, ""},
+	} {
+		t.Run(name, func(t *testing.T) {
+			a := &civicspace.Assessment{Subject: civicspace.Subject{Country: "XAA"}, Roles: []civicspace.Role{civicspace.RoleDomestic},
+				Period: civicspace.MustPeriod("2025"), Kind: civicspace.KindShadow, Author: "Watch", Answers: map[string]civicspace.Answer{}}
+			for id, v := range tt.answers {
+				a.Answers[id] = civicspace.Answer{Value: v, Evidence: ev}
+			}
+			ps := a.Validate(cat, civicspace.DefaultCountries())
+			if tt.want == "" {
+				require.Empty(t, ps)
+				return
+			}
+			require.Len(t, ps, 1, "%v", ps)
+			require.Equal(t, tt.want, ps[0].Pointer)
+			require.Contains(t, ps[0].Detail, "contradicts")
+		})
+	}
 }
 
 func TestValidateSubjects(t *testing.T) {

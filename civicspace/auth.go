@@ -339,9 +339,9 @@ type PolicyPack struct {
 // Ref is the pack's name@version.
 func (p *PolicyPack) Ref() string { return p.Name + "@" + p.Version }
 
-// ParsePackRef splits "name@version"; an empty version means the latest
+// parsePackRef splits "name@version"; an empty version means the latest
 // uploaded.
-func ParsePackRef(ref string) (name, version string) {
+func parsePackRef(ref string) (name, version string) {
 	name, version, _ = strings.Cut(ref, "@")
 	return name, version
 }

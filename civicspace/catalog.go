@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"path"
 	"regexp"
 	"slices"
@@ -130,7 +131,12 @@ type Framework struct {
 	Note        string      `json:"note,omitempty" yaml:"note"`
 	FollowUp    []FollowUp  `json:"follow_up,omitempty" yaml:"follow_up"`
 	Aims        []Aim       `json:"aims,omitempty" yaml:"aims"`
-	Groups      []*Group    `json:"groups" yaml:"groups"`
+	// Provisions is how many recommendations (provisions, asks, targets)
+	// the source document holds, when the catalog holds only some of them;
+	// 0 means the catalog holds them all. Scores say how much of the
+	// framework they cover.
+	Provisions int      `json:"provisions,omitempty" yaml:"provisions"`
+	Groups     []*Group `json:"groups" yaml:"groups"`
 }
 
 // Lead is the state leading a workstream, as the source states it.
@@ -235,6 +241,20 @@ type Scale struct {
 	Min    int          `json:"min" yaml:"min"`
 	Max    int          `json:"max" yaml:"max"`
 	Levels []ScaleLevel `json:"levels" yaml:"levels"`
+	// Step, when set, lets an answer fall between the anchored levels in
+	// steps of this size (UNESCO's 16.10.2 scores are kept to one decimal
+	// rather than rounded down); 0 means whole levels only.
+	Step float64 `json:"step,omitempty" yaml:"step"`
+}
+
+// PercentageScoring says how a percentage earns points: linearly from 0 at
+// 0% up to 100 at Target% or more (higher is better), or from 100 at 0%
+// down to 0 at Target% or more (lower is better). Every percentage
+// indicator of the built-in catalog documents its target; 0 means 100.
+type PercentageScoring struct {
+	Target float64 `json:"target" yaml:"target"`
+	// Reason says where the target comes from.
+	Reason string `json:"reason,omitempty" yaml:"reason"`
 }
 
 // CountScoring says how a count earns points: linearly from 100 at zero down
@@ -260,13 +280,28 @@ type RedFlagCondition struct {
 }
 
 // RedFlag is an answer so serious that it caps the overall rating, whatever
-// the other answers say.
+// the other answers say, and marks the recommendations the indicator
+// measures not met, capping the groups and frameworks that hold them.
 type RedFlag struct {
 	ID          string           `json:"id" yaml:"id"`
 	Title       string           `json:"title" yaml:"title"`
 	Description string           `json:"description,omitempty" yaml:"description"`
 	When        RedFlagCondition `json:"when" yaml:"when"`
 	Cap         float64          `json:"cap" yaml:"cap"`
+	// Grades, for a choice, give some options their own cap (a graded red
+	// flag: what happened and how the state answered); options of When
+	// without a grade take Cap.
+	Grades map[string]float64 `json:"grades,omitempty" yaml:"grades"`
+}
+
+// CapFor returns the cap the red flag puts on the rating for value v.
+func (rf *RedFlag) CapFor(v Value) float64 {
+	if id, ok := v.Option(); ok {
+		if c, graded := rf.Grades[id]; graded {
+			return c
+		}
+	}
+	return rf.Cap
 }
 
 // Indicator is a measurable question with a typed answer, mapped to the
@@ -281,12 +316,35 @@ type Indicator struct {
 	Weight           float64       `json:"weight" yaml:"weight"`
 	EvidenceRequired bool          `json:"evidence_required" yaml:"evidence_required"`
 	Recommendations  []string      `json:"recommendations" yaml:"recommendations"`
-	Scale            *Scale        `json:"scale,omitempty" yaml:"scale"`
-	Count            *CountScoring `json:"count,omitempty" yaml:"count"`
-	Options          []Option      `json:"options,omitempty" yaml:"options"`
-	RedFlag          *RedFlag      `json:"red_flag,omitempty" yaml:"red_flag"`
-	SDGIndicator     string        `json:"sdg_indicator,omitempty" yaml:"sdg_indicator"`
-	References       []Reference   `json:"references,omitempty" yaml:"references"`
+	// Roles are the roles the question asks about: an assessment counts the
+	// indicator only when it assesses one of them, so a role not assessed
+	// never costs points. Empty means every addressee of the
+	// recommendations it measures.
+	Roles        []Role             `json:"roles,omitempty" yaml:"roles"`
+	Scale        *Scale             `json:"scale,omitempty" yaml:"scale"`
+	Count        *CountScoring      `json:"count,omitempty" yaml:"count"`
+	Percentage   *PercentageScoring `json:"percentage,omitempty" yaml:"percentage"`
+	Options      []Option           `json:"options,omitempty" yaml:"options"`
+	RedFlag      *RedFlag           `json:"red_flag,omitempty" yaml:"red_flag"`
+	SDGIndicator string             `json:"sdg_indicator,omitempty" yaml:"sdg_indicator"`
+	References   []Reference        `json:"references,omitempty" yaml:"references"`
+
+	asks []Role // Roles, or the addressees of its recommendations
+}
+
+// AsksAbout returns the roles the question asks about: Roles, or when it
+// is empty every addressee of the recommendations it measures, in the
+// order of Roles. It needs an indexed catalog.
+func (ind *Indicator) AsksAbout() []Role { return slices.Clone(ind.asks) }
+
+// Asks reports whether the question asks about any of roles.
+func (ind *Indicator) Asks(roles []Role) bool {
+	for _, r := range ind.asks {
+		if slices.Contains(roles, r) {
+			return true
+		}
+	}
+	return false
 }
 
 // Option returns the option with the given ID.
@@ -745,10 +803,25 @@ func (c *Catalog) validateItems(o origins) []Problem {
 					add(file, op+"/points", "%s: option %q points must be within 0-100", what, opt.ID)
 				}
 			}
+		case TypePercentage:
+			if pc := ind.Percentage; pc != nil && (!(pc.Target > 0) || pc.Target > 100) {
+				add(file, ip+"/percentage/target", "%s: a percentage target must be above 0 and at most 100", what)
+			}
 		case TypeCount:
 			if ind.Count == nil || (ind.Direction == LowerIsBetter && ind.Count.Worst <= 0) || (ind.Direction == HigherIsBetter && ind.Count.Target <= 0) {
 				add(file, ip+"/count", "%s: a count indicator needs count.worst (fewer is better) or count.target (more is better) above zero", what)
 			}
+		}
+		for ri, r := range ind.Roles {
+			if !r.Valid() {
+				add(file, fmt.Sprintf("%s/roles/%d", ip, ri), "%s: unknown role %q", what, r)
+			}
+		}
+		if ind.Type == TypeScale && ind.Scale != nil && (ind.Scale.Step < 0 || ind.Scale.Step > 1) {
+			add(file, ip+"/scale/step", "%s: scale.step must be above 0 and at most 1 (or absent for whole levels)", what)
+		}
+		if ind.Type != TypePercentage && ind.Percentage != nil {
+			add(file, ip+"/percentage", "%s: only percentage indicators have a percentage target", what)
 		}
 		if ind.Type != TypeScale && ind.Scale != nil {
 			add(file, ip+"/scale", "%s: only scale indicators have a scale", what)
@@ -787,6 +860,14 @@ func (c *Catalog) validateItems(o origins) []Problem {
 			}
 			if rf.Cap < 0 || rf.Cap > 100 {
 				add(file, rp+"/cap", "%s: red flag cap must be within 0-100", what)
+			}
+			for _, o := range slices.Sorted(maps.Keys(rf.Grades)) {
+				if !slices.Contains(rf.When.Options, o) {
+					add(file, rp+"/grades/"+o, "%s: red flag grade %q is not one of the options that raise it", what, o)
+				}
+				if c := rf.Grades[o]; c < 0 || c > 100 {
+					add(file, rp+"/grades/"+o, "%s: red flag grade cap must be within 0-100", what)
+				}
 			}
 		}
 	}
@@ -830,13 +911,28 @@ func (c *Catalog) index(o origins) []Problem {
 		}
 		walk(f.Groups, nil)
 	}
+	var ps []Problem
 	for _, ind := range c.indicators {
 		c.indicatorByID[ind.ID] = ind
+		addressed := map[Role]bool{}
 		for _, id := range ind.Recommendations {
 			c.indicatorsByRec[id] = append(c.indicatorsByRec[id], ind)
+			for _, a := range c.recByID[id].Addressees {
+				addressed[a] = true
+			}
+		}
+		ind.asks = nil
+		for _, r := range Roles {
+			if addressed[r] && (len(ind.Roles) == 0 || slices.Contains(ind.Roles, r)) {
+				ind.asks = append(ind.asks, r)
+			}
+		}
+		for _, r := range ind.Roles {
+			if !addressed[r] {
+				ps = append(ps, Problem{Pointer: "catalog#/" + ind.ID + "/roles", Detail: fmt.Sprintf("indicator %q asks about the role %q, which none of the recommendations it measures addresses", ind.ID, r)})
+			}
 		}
 	}
-	var ps []Problem
 	for _, r := range c.Recommendations() {
 		for _, rel := range r.Related {
 			if c.recByID[rel] == nil && c.groupByID[rel] == nil && c.frameworkByID[rel] == nil {

@@ -149,23 +149,34 @@ func TestOECDDACMarksUnconfirmedProvisions(t *testing.T) {
 	}
 }
 
+// referenceFiles are the reference notes a recommendation cites when the
+// seed lines name the framework but do not contain the provision itself
+// (../shared/reference/).
+var referenceFiles = []string{"reference/oecd-dac.md", "reference/frameworks.md"}
+
 func TestEveryRecommendationCitesASeed(t *testing.T) {
 	cat := civicspace.DefaultCatalog()
-	seedDir := filepath.Join("..", "..", "shared", "seeds")
-	_, err := os.Stat(seedDir)
+	shared := filepath.Join("..", "..", "shared")
+	_, err := os.Stat(filepath.Join(shared, "seeds"))
 	haveSeeds := err == nil
 	lineCounts := map[string]int{}
 	if haveSeeds {
 		for _, f := range seedFiles {
-			data, err := os.ReadFile(filepath.Join(seedDir, f))
+			data, err := os.ReadFile(filepath.Join(shared, "seeds", f))
+			require.NoError(t, err)
+			lineCounts[f] = bytes.Count(data, []byte("\n")) + 1
+		}
+		for _, f := range referenceFiles {
+			data, err := os.ReadFile(filepath.Join(shared, f))
 			require.NoError(t, err)
 			lineCounts[f] = bytes.Count(data, []byte("\n")) + 1
 		}
 	} else {
-		t.Logf("%s not found: checking file names only", seedDir)
+		t.Logf("%s not found: checking file names only", shared)
 	}
+	cited := append(slices.Clone(seedFiles), referenceFiles...)
 	for _, r := range cat.Recommendations() {
-		require.Contains(t, seedFiles, r.Source.File, "%s cites an unknown source", r.ID)
+		require.Contains(t, cited, r.Source.File, "%s cites an unknown source", r.ID)
 		if haveSeeds && r.Source.Lines != "" {
 			from, to, _ := strings.Cut(r.Source.Lines, "-")
 			if to == "" {
@@ -176,6 +187,13 @@ func TestEveryRecommendationCitesASeed(t *testing.T) {
 			require.NoError(t, errA, r.ID)
 			require.NoError(t, errB, r.ID)
 			require.True(t, a >= 1 && a <= b && b <= lineCounts[r.Source.File], "%s: lines %s outside %s", r.ID, r.Source.Lines, r.Source.File)
+		}
+	}
+	// The OECD DAC provisions are not in seed 000, which names only the
+	// instrument: they cite the reference note that holds them.
+	for _, r := range cat.FrameworkRecommendations("oecd-dac") {
+		if r.Number != "II.8" {
+			require.Equal(t, "reference/oecd-dac.md", r.Source.File, r.ID)
 		}
 	}
 }
@@ -203,10 +221,22 @@ func TestIndicatorTypesAndRedFlags(t *testing.T) {
 		require.Positive(t, types[typ], "no %s indicator", typ)
 	}
 	require.GreaterOrEqual(t, flags, 2)
+	// The foreign-agent question is graded on the features the field
+	// looks at: the worse the feature, the lower the cap.
 	fal, ok := cat.Indicator("foreign-agent-law")
 	require.True(t, ok)
-	require.Equal(t, civicspace.LowerIsBetter, fal.Direction)
+	require.Equal(t, civicspace.TypeChoice, fal.Type)
 	require.NotNil(t, fal.RedFlag)
+	require.Greater(t, fal.RedFlag.CapFor(civicspace.OptionValue("stigmatising_label")), fal.RedFlag.CapFor(civicspace.OptionValue("criminal_penalties")))
+	// Every indicator asks about at least one role, and every percentage
+	// has a documented target.
+	for _, ind := range cat.Indicators() {
+		require.NotEmpty(t, ind.Roles, "%s states no roles", ind.ID)
+		if ind.Type == civicspace.TypePercentage {
+			require.NotNil(t, ind.Percentage, "%s has no target", ind.ID)
+			require.NotEmpty(t, ind.Percentage.Reason, "%s: the target's reason", ind.ID)
+		}
+	}
 }
 
 func TestBrokenCatalogFiles(t *testing.T) {

@@ -23,8 +23,8 @@ const (
 	OccasionOther         OccasionKind = "other"
 )
 
-// OccasionKinds lists every occasion kind.
-var OccasionKinds = []OccasionKind{OccasionSummit, OccasionWorkstream, OccasionOGPActionPlan, OccasionOther}
+// occasionKinds lists every occasion kind.
+var occasionKinds = []OccasionKind{OccasionSummit, OccasionWorkstream, OccasionOGPActionPlan, OccasionOther}
 
 // Occasion is where and when a commitment was made: for example the second
 // Summit for Democracy, a workstream of the Civic Space Cohort, or an OGP
@@ -202,8 +202,8 @@ func (c *Commitment) Validate(cat *Catalog, countries *Countries) []Problem {
 	}
 
 	o := c.Occasion
-	if !slices.Contains(OccasionKinds, o.Kind) {
-		add("/occasion/kind", "occasion kind must be one of %s, not %q", joinKinds(OccasionKinds), o.Kind)
+	if !slices.Contains(occasionKinds, o.Kind) {
+		add("/occasion/kind", "occasion kind must be one of %s, not %q", joinKinds(occasionKinds), o.Kind)
 	}
 	if strings.TrimSpace(o.Name) == "" {
 		add("/occasion/name", "name the occasion, e.g. \"Second Summit for Democracy\"")
@@ -388,9 +388,9 @@ const (
 	CompletionComplete    CompletionLevel = "complete"
 )
 
-// CompletionLevels lists the levels: no evidence, then the scale from not
+// completionLevels lists the levels: no evidence, then the scale from not
 // started to complete.
-var CompletionLevels = []CompletionLevel{CompletionNoEvidence, CompletionNotStarted, CompletionLimited, CompletionSubstantial, CompletionComplete}
+var completionLevels = []CompletionLevel{CompletionNoEvidence, CompletionNotStarted, CompletionLimited, CompletionSubstantial, CompletionComplete}
 
 // Step is the level's position on the scale (not started 0 to complete 3);
 // false for no evidence, which has none.
@@ -409,7 +409,7 @@ func (l CompletionLevel) Step() (int, bool) {
 }
 
 // Valid reports whether l is a known level.
-func (l CompletionLevel) Valid() bool { return slices.Contains(CompletionLevels, l) }
+func (l CompletionLevel) Valid() bool { return slices.Contains(completionLevels, l) }
 
 // needsEvidence reports whether a report at this level must cite a source:
 // any progress claimed is shown, as the IRM requires.
@@ -427,8 +427,8 @@ const (
 	ReporterIndependent ReporterKind = "independent" // an independent reviewer (a watchdog, the IRM)
 )
 
-// ReporterKinds lists the reporter kinds.
-var ReporterKinds = []ReporterKind{ReporterGovernment, ReporterIndependent}
+// reporterKinds lists the reporter kinds.
+var reporterKinds = []ReporterKind{ReporterGovernment, ReporterIndependent}
 
 // Reporter is the organisation that filed a progress report.
 type Reporter struct {
@@ -472,9 +472,9 @@ func (r *ProgressReport) Validate(c *Commitment, now time.Time) []Problem {
 		ps = append(ps, Problem{Pointer: ptr, Detail: fmt.Sprintf(format, args...)})
 	}
 	if !r.Level.Valid() {
-		add("/level", "level must be one of %s, not %q", joinKinds(CompletionLevels), r.Level)
+		add("/level", "level must be one of %s, not %q", joinKinds(completionLevels), r.Level)
 	}
-	if !slices.Contains(ReporterKinds, r.Reporter.Kind) {
+	if !slices.Contains(reporterKinds, r.Reporter.Kind) {
 		add("/reporter/kind", "the reporter is government or independent, not %q", r.Reporter.Kind)
 	}
 	if strings.TrimSpace(r.Reporter.Organisation) == "" {

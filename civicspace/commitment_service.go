@@ -42,6 +42,10 @@ func invalidInput(what string, problems []Problem, format string, args ...any) e
 // work in progress), and returns it with its problems and warnings. An
 // assessor drafts the commitments of its subjects' governments.
 func (s *Service) CreateCommitment(ctx context.Context, c *Commitment) (*CommitmentView, error) {
+	return atomically1(ctx, s, func(ctx context.Context) (*CommitmentView, error) { return s.createCommitment(ctx, c) })
+}
+
+func (s *Service) createCommitment(ctx context.Context, c *Commitment) (*CommitmentView, error) {
 	p, err := s.permit(ctx, "createCommitment")
 	if err != nil {
 		return nil, err
@@ -145,6 +149,12 @@ func (s *Service) writableCommitment(ctx context.Context, operation, id string, 
 // UpdateCommitment replaces the content of a draft from the version the
 // caller read (ECONFLICT if stale).
 func (s *Service) UpdateCommitment(ctx context.Context, id string, version int, c *Commitment, note string) (*CommitmentView, error) {
+	return atomically1(ctx, s, func(ctx context.Context) (*CommitmentView, error) {
+		return s.updateCommitment(ctx, id, version, c, note)
+	})
+}
+
+func (s *Service) updateCommitment(ctx context.Context, id string, version int, c *Commitment, note string) (*CommitmentView, error) {
 	p, _, err := s.writableCommitment(ctx, "updateCommitment", id, ActionUpdate, c)
 	if err != nil {
 		return nil, err
@@ -161,6 +171,12 @@ func (s *Service) UpdateCommitment(ctx context.Context, id string, version int, 
 // from the version the caller read. Publishing needs content without
 // problems: EINVALID with all of them otherwise.
 func (s *Service) TransitionCommitment(ctx context.Context, id string, version int, action Action, note string) (*CommitmentView, error) {
+	return atomically1(ctx, s, func(ctx context.Context) (*CommitmentView, error) {
+		return s.transitionCommitment(ctx, id, version, action, note)
+	})
+}
+
+func (s *Service) transitionCommitment(ctx context.Context, id string, version int, action Action, note string) (*CommitmentView, error) {
 	operation := string(action) + "Commitment"
 	p, cur, err := s.writableCommitment(ctx, operation, id, action, nil)
 	if err != nil {
@@ -211,6 +227,12 @@ func (s *Service) CommitmentRevisions(ctx context.Context, id string) ([]*Commit
 // with every problem otherwise. An assessor files its government's
 // reports, a watchdog independent reviews, as their organisations.
 func (s *Service) AddProgressReport(ctx context.Context, id string, r *ProgressReport) (*ProgressReport, *CommitmentProgress, error) {
+	return atomically(ctx, s, func(ctx context.Context) (*ProgressReport, *CommitmentProgress, error) {
+		return s.addProgressReport(ctx, id, r)
+	})
+}
+
+func (s *Service) addProgressReport(ctx context.Context, id string, r *ProgressReport) (*ProgressReport, *CommitmentProgress, error) {
 	p, err := s.permit(ctx, "createProgressReport")
 	if err != nil {
 		return nil, nil, err
@@ -276,7 +298,7 @@ func (s *Service) ProgressReports(ctx context.Context, id string) ([]*ProgressRe
 }
 
 // CountryCommitmentSummary summarises a country's published commitments;
-// see SummariseCountry. The linked recommendations' statuses are read from
+// see summariseCountry. The linked recommendations' statuses are read from
 // the stored scores under the scorer's policy (none without a scorer).
 func (s *Service) CountryCommitmentSummary(ctx context.Context, country string) (*CountryCommitmentSummary, error) {
 	if _, ok := s.Countries.Lookup(country); !ok {
@@ -303,27 +325,27 @@ func (s *Service) CountryCommitmentSummary(ctx context.Context, country string) 
 			return nil, err
 		}
 	}
-	return SummariseCountry(s.Catalog, s.Countries, country, items, obs, s.now())
+	return summariseCountry(s.Catalog, s.Countries, country, items, obs, s.now())
 }
 
 // WorkstreamCommitmentSummary summarises the published commitments by
-// workstream; see SummariseWorkstreams.
+// workstream; see summariseWorkstreams.
 func (s *Service) WorkstreamCommitmentSummary(ctx context.Context) (*WorkstreamCommitmentSummary, error) {
 	items, err := s.publishedCommitments(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return SummariseWorkstreams(s.Catalog, items, s.now()), nil
+	return summariseWorkstreams(s.Catalog, items, s.now()), nil
 }
 
 // FollowUpCommitmentSummary summarises the published commitments by
-// follow-up process; see SummariseFollowUp.
+// follow-up process; see summariseFollowUp.
 func (s *Service) FollowUpCommitmentSummary(ctx context.Context) (*FollowUpCommitmentSummary, error) {
 	items, err := s.publishedCommitments(ctx)
 	if err != nil {
 		return nil, err
 	}
-	return SummariseFollowUp(s.Catalog, items, s.now()), nil
+	return summariseFollowUp(s.Catalog, items, s.now()), nil
 }
 
 // publishedCommitments reads every published commitment with its reports.

@@ -203,7 +203,7 @@ func (t *tally) add(pc PublishedCommitment, row CommitmentRow) {
 }
 
 func (t *tally) levels() []LevelCount {
-	out := make([]LevelCount, 0, len(CompletionLevels)+1)
+	out := make([]LevelCount, 0, len(completionLevels)+1)
 	for _, l := range append(levelNames(), CompletionUnreported) {
 		out = append(out, LevelCount{Level: l, Government: t.govt[l], Independent: t.ind[l]})
 	}
@@ -211,8 +211,8 @@ func (t *tally) levels() []LevelCount {
 }
 
 func levelNames() []string {
-	out := make([]string, len(CompletionLevels))
-	for i, l := range CompletionLevels {
+	out := make([]string, len(completionLevels))
+	for i, l := range completionLevels {
 		out[i] = string(l)
 	}
 	return out
@@ -264,13 +264,13 @@ func commitmentTitle(c *Commitment) string {
 	return text
 }
 
-// SummariseCountry summarises the commitments of country (alpha-3) among
+// summariseCountry summarises the commitments of country (alpha-3) among
 // items, joint ones included, on the day of now. obs are the country's
 // recommendation-level observations (see AssessmentStore.Observations),
 // from which each linked recommendation's latest status per assessment
 // kind is taken. Warnings are those of aims the whole set exceeds that
 // count one of the country's commitments.
-func SummariseCountry(cat *Catalog, countries *Countries, country string, items []PublishedCommitment, obs []Observation, now time.Time) (*CountryCommitmentSummary, error) {
+func summariseCountry(cat *Catalog, countries *Countries, country string, items []PublishedCommitment, obs []Observation, now time.Time) (*CountryCommitmentSummary, error) {
 	k, ok := countries.Lookup(country)
 	if !ok {
 		return nil, Errorf(EINVALID, "unknown country code %q: use an ISO 3166-1 alpha-3 code such as NOR", country)
@@ -358,10 +358,10 @@ func latestByRecommendation(country string, obs []Observation) map[string][]Reco
 	return out
 }
 
-// SummariseWorkstreams summarises items by the workstream their occasion
+// summariseWorkstreams summarises items by the workstream their occasion
 // names, for every workstream of the catalog, on the day of now.
 // Commitments made outside any workstream are not counted here.
-func SummariseWorkstreams(cat *Catalog, items []PublishedCommitment, now time.Time) *WorkstreamCommitmentSummary {
+func summariseWorkstreams(cat *Catalog, items []PublishedCommitment, now time.Time) *WorkstreamCommitmentSummary {
 	s := &WorkstreamCommitmentSummary{AsOf: now.UTC().Format(time.DateOnly), Workstreams: []WorkstreamCommitments{}}
 	var set []*CommitmentRevision
 	for _, pc := range items {
@@ -394,10 +394,10 @@ func SummariseWorkstreams(cat *Catalog, items []PublishedCommitment, now time.Ti
 	return s
 }
 
-// SummariseFollowUp summarises items by the follow-up process that tracks
+// summariseFollowUp summarises items by the follow-up process that tracks
 // them, on the day of now: every process of the catalog, in catalog order,
 // then the "other:" processes commitments name, by name.
-func SummariseFollowUp(cat *Catalog, items []PublishedCommitment, now time.Time) *FollowUpCommitmentSummary {
+func summariseFollowUp(cat *Catalog, items []PublishedCommitment, now time.Time) *FollowUpCommitmentSummary {
 	s := &FollowUpCommitmentSummary{AsOf: now.UTC().Format(time.DateOnly), Processes: []FollowUpCommitments{}}
 	var ids []string
 	names := map[string]string{}

@@ -441,6 +441,11 @@ func Ranking(cat *Catalog, countries *Countries, obs []Observation, q RankingQue
 			r.Name = r.Country
 		}
 		switch {
+		case r.Status == BandInsufficientData:
+			// Too few answers for the policy to give a band or a score:
+			// listed with the low-coverage rows, never ranked.
+			r.Flag = FlagLowCoverage
+			res.Counts.LowCoverage++
 		case r.Score == nil:
 			r.Flag = FlagMissing
 			res.Counts.Missing++
@@ -565,10 +570,14 @@ type TrendPeriod struct {
 // TrendItem is one followed item (rating, framework or group) with one
 // point per period of its series.
 type TrendItem struct {
-	Level  string       `json:"level"`
-	ID     string       `json:"id,omitempty"`
-	Title  string       `json:"title"`
-	Points []TrendPoint `json:"points"`
+	Level string `json:"level"`
+	ID    string `json:"id,omitempty"`
+	Title string `json:"title"`
+	// Confidence is the catalog's confidence in a framework's or a
+	// recommendation's wording or numbering; empty for the rating and
+	// groups.
+	Confidence Confidence   `json:"confidence,omitempty"`
+	Points     []TrendPoint `json:"points"`
 }
 
 // TrendPoint is an item's value in one period and its change from the
@@ -671,7 +680,7 @@ func Trend(cat *Catalog, obs []Observation, subject string, q TrendQuery) *Trend
 		for _, it := range items {
 			key := obsKey(it.Level, it.ID)
 			present := false
-			ti := TrendItem{Level: it.Level, ID: it.ID, Title: it.Title, Points: make([]TrendPoint, len(names))}
+			ti := TrendItem{Level: it.Level, ID: it.ID, Title: it.Title, Confidence: itemConfidence(cat, it), Points: make([]TrendPoint, len(names))}
 			for i, p := range names {
 				pt := TrendPoint{Period: p}
 				if o := value(p, key); o != nil {
@@ -1013,4 +1022,30 @@ func median(xs []float64) float64 {
 		return s[n/2]
 	}
 	return (s[n/2-1] + s[n/2]) / 2
+}
+
+// itemConfidence is the confidence of a framework or recommendation
+// target, confirmed when the catalog says nothing; empty for other levels.
+func itemConfidence(cat *Catalog, t Target) Confidence {
+	var c Confidence
+	switch t.Level {
+	case LevelFramework:
+		f, ok := cat.Framework(t.ID)
+		if !ok {
+			return ""
+		}
+		c = f.Confidence
+	case LevelRecommendation:
+		r, ok := cat.Recommendation(t.ID)
+		if !ok {
+			return ""
+		}
+		c = r.Confidence
+	default:
+		return ""
+	}
+	if c == "" {
+		return Confirmed
+	}
+	return c
 }

@@ -476,3 +476,29 @@ func TestGapOfIdenticalAssessments(t *testing.T) {
 	require.NoError(t, err)
 	require.True(t, bytes.Contains(b, []byte(`"indicators":[]`)), "empty lists are [] in JSON, not null")
 }
+
+// TestRankingMarksInsufficientData: a rating the policy gave no band for
+// lack of answers (insufficient_data) is listed, flagged low_coverage and
+// counted so, never ranked and never mistaken for a missing score.
+func TestRankingMarksInsufficientData(t *testing.T) {
+	obs := append(compareObservations(), civicspace.Observation{
+		AssessmentID: "asm_ita", Version: 1, Country: "ITA", Period: "2025", Kind: civicspace.KindSelf,
+		Level: civicspace.LevelRating, ItemID: "overall", Coverage: cmpNum(0.4), Status: civicspace.BandInsufficientData,
+	})
+	before, err := civicspace.Ranking(compareCatalog(t), civicspace.DefaultCountries(), compareObservations(), civicspace.RankingQuery{Period: "2025", Kind: civicspace.KindSelf})
+	require.NoError(t, err)
+	r, err := civicspace.Ranking(compareCatalog(t), civicspace.DefaultCountries(), obs, civicspace.RankingQuery{Period: "2025", Kind: civicspace.KindSelf})
+	require.NoError(t, err)
+	require.Equal(t, before.Counts.Ranked, r.Counts.Ranked)
+	require.Equal(t, before.Counts.LowCoverage+1, r.Counts.LowCoverage)
+	require.Equal(t, before.Counts.Missing, r.Counts.Missing)
+	for _, row := range r.Rows {
+		if row.Country == "ITA" {
+			require.Equal(t, civicspace.FlagLowCoverage, row.Flag)
+			require.Nil(t, row.Rank)
+			require.Nil(t, row.Score)
+			return
+		}
+	}
+	t.Fatal("the insufficient-data rating is not listed")
+}

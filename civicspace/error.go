@@ -10,8 +10,8 @@ import (
 const (
 	EINVALID      = "invalid"       // the input is malformed or breaks a rule
 	ENOTFOUND     = "not_found"     // the thing does not exist (or must not be seen)
-	ECONFLICT     = "conflict"      // a stale version: someone else changed it first
-	ESTATE        = "invalid_state" // the lifecycle does not allow this now
+	ECONFLICT     = "conflict"      // a stale version: someone else changed it first (and nothing else)
+	ESTATE        = "invalid_state" // what is stored does not allow this: a lifecycle move not allowed now, or replacing what is written once (a score, a key ID, a policy pack version)
 	EUNAUTHORIZED = "unauthorized"  // no or bad credentials
 	EFORBIDDEN    = "forbidden"     // credentials fine, permission missing
 	ETIMEOUT      = "timeout"       // a deadline was exceeded (policy evaluation)

@@ -16,3 +16,12 @@ var (
 
 // Authorize is the operation-level rule, for its table test.
 func Authorize(p *Principal, a string) error { return authorize(p, access(a)) }
+
+// The commitment summaries' pure functions, for their table tests and
+// benchmarks (the Service's summaries call them).
+var (
+	SummariseCountry     = summariseCountry
+	SummariseFollowUp    = summariseFollowUp
+	SummariseWorkstreams = summariseWorkstreams
+	CompletionLevels     = completionLevels
+)

@@ -34,6 +34,14 @@ const (
 	BandClosed     = "closed"
 )
 
+// BandInsufficientData is the band of a rating whose coverage is below the
+// policy's minimum: it has no score and no band, only its coverage.
+const BandInsufficientData = "insufficient_data"
+
+// StatusInsufficientData is the status of a framework whose coverage is
+// below the policy's minimum: it has no score.
+const StatusInsufficientData = "insufficient_data"
+
 // Bands lists the rating bands from best to worst.
 var Bands = []string{BandOpen, BandNarrowed, BandObstructed, BandRepressed, BandClosed}
 
@@ -57,13 +65,17 @@ type Result struct {
 // and its band.
 type Rating struct {
 	Band string `json:"band"`
-	// Score is nil when no applicable indicator was answered.
+	// Score is nil when no applicable indicator was answered, or when the
+	// coverage is below the policy's minimum (band insufficient_data).
 	Score *float64 `json:"score"`
 	// Uncapped is the score before red-flag caps.
 	Uncapped *float64 `json:"uncapped"`
 	Coverage float64  `json:"coverage"`
-	Caps     []Cap    `json:"caps"`
-	Rule     string   `json:"rule"`
+	// MinCoverage is the policy's minimum coverage for a band.
+	MinCoverage float64 `json:"min_coverage"`
+	Caps        []Cap   `json:"caps"`
+	Rule        string  `json:"rule"`
+	Explanation string  `json:"explanation"`
 }
 
 // Cap is a red flag that was raised and the ceiling it put on the score.
@@ -85,6 +97,24 @@ type FrameworkScore struct {
 	Status   string       `json:"status"`
 	Counts   StatusCounts `json:"counts"`
 	Groups   []GroupScore `json:"groups"`
+	// Scope says how much of the framework the catalog holds and how much
+	// of it this assessment measured.
+	Scope FrameworkScope `json:"scope"`
+	// Confidence is the framework's confidence in the catalog (confirmed,
+	// unconfirmed, inferred).
+	Confidence Confidence `json:"confidence"`
+}
+
+// FrameworkScope is how much of a framework a score stands for.
+type FrameworkScope struct {
+	// Provisions is how many recommendations the source document holds.
+	Provisions int `json:"provisions"`
+	// Catalogued is how many of them the catalog holds.
+	Catalogued int `json:"catalogued"`
+	// Measured is how many of them this assessment measured (met,
+	// partially met or not met).
+	Measured  int    `json:"measured"`
+	Statement string `json:"statement"`
 }
 
 // GroupScore is a group's (pillar, focus, role, workstream) score and
@@ -135,6 +165,12 @@ type RecommendationScore struct {
 	Indicators  []string `json:"indicators"`
 	Rule        string   `json:"rule"`
 	Explanation string   `json:"explanation"`
+	// Confidence is how well the recommendation's wording or numbering is
+	// established (confirmed, unconfirmed, inferred).
+	Confidence Confidence `json:"confidence"`
+	// RedFlags are the red flags raised by its indicators: while one is
+	// raised the recommendation is not met.
+	RedFlags []string `json:"red_flags,omitempty"`
 }
 
 // IndicatorScore is the points one answer earned and why.
@@ -164,6 +200,9 @@ type Finding struct {
 	Answer          string   `json:"answer"`
 	Recommendations []string `json:"recommendations"`
 	Message         string   `json:"message"`
+	// RedFlag is the red flag the answer raised, or for an unknown answer
+	// the red flag the question asks about; findings with one come first.
+	RedFlag string `json:"red_flag,omitempty"`
 }
 
 // Provenance says what produced a result, so that it can be reproduced.

@@ -59,6 +59,7 @@ type Store interface {
 	AuditStore
 	PolicyPackStore
 	ReferenceStore
+	Transactor
 }
 
 func (s *Service) logger() *slog.Logger {
@@ -118,6 +119,10 @@ func (s *Service) Score(ctx context.Context, a *Assessment) (*Result, error) {
 // has problems (a draft is work in progress), and returns the record with
 // those problems. A draft without problems is scored and the score stored.
 func (s *Service) CreateAssessment(ctx context.Context, a *Assessment) (*Record, []Problem, error) {
+	return atomically(ctx, s, func(ctx context.Context) (*Record, []Problem, error) { return s.createAssessment(ctx, a) })
+}
+
+func (s *Service) createAssessment(ctx context.Context, a *Assessment) (*Record, []Problem, error) {
 	p, err := s.permit(ctx, "createAssessment")
 	if err != nil {
 		return nil, nil, err
@@ -195,7 +200,9 @@ func (s *Service) publishedRecord(ctx context.Context, rec *Record) (*Record, er
 // see: what it owns in any status, everything else as published (a
 // correction being drafted does not show through the published
 // revision), and for an admin everything. A page may be short; its next
-// page token is still right.
+// page token is still right. A period filter matches the period however
+// it was written (see Period.Key): 2025 lists the assessments of
+// 2025-01-01/2025-12-31 too.
 func (s *Service) ListAssessments(ctx context.Context, f AssessmentFilter) (*AssessmentPage, error) {
 	p := PrincipalFromContext(ctx)
 	f = listScope(p, f)
@@ -262,6 +269,12 @@ func (s *Service) writable(ctx context.Context, operation, id string, action Act
 // the caller read (ECONFLICT if stale). Like a new draft, the content may
 // have problems; without any it is scored.
 func (s *Service) UpdateAssessment(ctx context.Context, id string, version int, a *Assessment, note string) (*Record, []Problem, error) {
+	return atomically(ctx, s, func(ctx context.Context) (*Record, []Problem, error) {
+		return s.updateAssessment(ctx, id, version, a, note)
+	})
+}
+
+func (s *Service) updateAssessment(ctx context.Context, id string, version int, a *Assessment, note string) (*Record, []Problem, error) {
 	p, _, err := s.writable(ctx, "updateAssessment", id, ActionUpdate, a)
 	if err != nil {
 		return nil, nil, err
@@ -284,6 +297,12 @@ func (s *Service) UpdateAssessment(ctx context.Context, id string, version int, 
 // all of them otherwise), and a score: the content's score is computed
 // first if it is missing, so that a published revision always has one.
 func (s *Service) Transition(ctx context.Context, id string, version int, action Action, note string) (*Record, []Problem, error) {
+	return atomically(ctx, s, func(ctx context.Context) (*Record, []Problem, error) {
+		return s.transition(ctx, id, version, action, note)
+	})
+}
+
+func (s *Service) transition(ctx context.Context, id string, version int, action Action, note string) (*Record, []Problem, error) {
 	operation := string(action) + "Assessment"
 	p, cur, err := s.writable(ctx, operation, id, action, nil)
 	if err != nil {
@@ -318,6 +337,11 @@ func (s *Service) Transition(ctx context.Context, id string, version int, action
 
 // DeleteAssessment deletes a draft that was never published.
 func (s *Service) DeleteAssessment(ctx context.Context, id string, version int) error {
+	_, err := atomically1(ctx, s, func(ctx context.Context) (none, error) { return none{}, s.deleteAssessment(ctx, id, version) })
+	return err
+}
+
+func (s *Service) deleteAssessment(ctx context.Context, id string, version int) error {
 	p, _, err := s.writable(ctx, "deleteAssessment", id, ActionDelete, nil)
 	if err != nil {
 		return err

@@ -144,7 +144,7 @@ func (s *Service) PackScore(ctx context.Context, id string, version int, pack st
 	if _, err := s.permit(ctx, "rescoreAssessment"); err != nil {
 		return nil, err
 	}
-	name, v := ParsePackRef(pack)
+	name, v := parsePackRef(pack)
 	p, err := s.Store.PolicyPack(ctx, name, v)
 	if err != nil {
 		return nil, err
@@ -171,7 +171,7 @@ func (s *Service) packScorer(ctx context.Context, ref string) (*PolicyPack, Scor
 	if s.Packs == nil {
 		return nil, nil, Errorf(EINTERNAL, "this service takes no policy packs")
 	}
-	name, version := ParsePackRef(ref)
+	name, version := parsePackRef(ref)
 	p, err := s.Store.PolicyPack(ctx, name, version)
 	if err != nil {
 		return nil, nil, err

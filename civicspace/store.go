@@ -261,6 +261,14 @@ type AssessmentStore interface {
 	Close() error
 }
 
+// Transactor runs several writes of a store as one transaction.
+type Transactor interface {
+	// Atomically runs fn: the store's reads and writes made with the
+	// context fn receives join one transaction, committed when fn returns
+	// nil and rolled back otherwise (a nested call joins the outer one).
+	Atomically(ctx context.Context, fn func(ctx context.Context) error) error
+}
+
 // RevisionRef names one revision.
 type RevisionRef struct {
 	AssessmentID string

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -34,6 +35,9 @@ type harness struct {
 	keyIDs   map[string]string
 }
 
+// sharedScorer compiles the built-in policy once for the package's tests.
+var sharedScorer = sync.OnceValues(func() (*opa.Scorer, error) { return opa.NewScorer(civicspace.DefaultCatalog()) })
+
 // rtlMessages is a right-to-left pseudo-locale: English text, marked, so
 // that a page in it is recognisable; its direction is what is tested.
 var rtlMessages = map[string]string{"nav.home": "‮Home‬"}
@@ -47,7 +51,7 @@ func newHarness(t *testing.T, tls bool) *harness {
 	}
 	t.Cleanup(func() { store.Close() })
 	cat := civicspace.DefaultCatalog()
-	scorer, err := opa.NewScorer(cat)
+	scorer, err := sharedScorer()
 	if err != nil {
 		t.Fatal(err)
 	}

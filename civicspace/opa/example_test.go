@@ -78,10 +78,12 @@ func ExampleNewScorer() {
 	}
 	rec := result.Recommendations[0]
 	fmt.Println(scorer.Name())
-	fmt.Println(rec.ID, rec.Status, *rec.Score)
+	// The shutdown's red flag reaches the recommendation its indicator
+	// measures: not met, and its score (91.7) capped at the flag's 60.
+	fmt.Println(rec.ID, rec.Status, *rec.Score, rec.RedFlags)
 	// Output:
 	// watchdog-2025
-	// demo.assembly partially_met 91.7
+	// demo.assembly not_met 60 [shutdown]
 }
 
 func ExampleScorer_Score() {
@@ -97,8 +99,8 @@ func ExampleScorer_Score() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	// (2 × 100 + 1 × 75) / 3 = 91.7, capped at 60 by the shutdown: 60 is
-	// not above the narrowed cut-off (60), so the band is obstructed.
+	// (2 × 100 + 1 × 75) / 3 = 91.7, capped at 60 by the shutdown: 60
+	// reaches the narrowed cut-off (60), so the band is narrowed.
 	fmt.Println("uncapped:", *result.Rating.Uncapped)
 	fmt.Println("rating:", result.Rating.Band, *result.Rating.Score)
 	for _, c := range result.Rating.Caps {
@@ -109,7 +111,7 @@ func ExampleScorer_Score() {
 	}
 	// Output:
 	// uncapped: 91.7
-	// rating: obstructed 60
+	// rating: narrowed 60
 	// cap: shutdown 60 true
 	// notification: 100 points (boolean, higher is better: true earns 100)
 	// shutdowns: 75 points (count, fewer is better: 100 at 0 down to 0 at 4 or more; 1 earns 75)

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -48,6 +49,9 @@ func TestExamplesTellTheirStory(t *testing.T) {
 
 	open := readExample(t, filepath.Join(examplesDir, "open-xaa.json"))
 	for _, ind := range cat.Indicators() {
+		if !ind.Asks(open.Roles) {
+			continue
+		}
 		ans, ok := open.Answers[ind.ID]
 		require.True(t, ok && ans.Answered(), "open-xaa.json must answer %s with a value: it is the full assessment of the benchmarks", ind.ID)
 	}
@@ -79,6 +83,28 @@ func TestExamplesTellTheirStory(t *testing.T) {
 	exile, ok := findFramework(hr, "exile")
 	if ok {
 		require.Equal(t, "assessed", exile.Status)
+	}
+
+	// The domestic-only self-assessment holds the same answers as the
+	// open one: the donor and host answers it carries cost nothing and
+	// count for nothing, and the donor frameworks are not applicable.
+	dom := score(t, s, readExample(t, filepath.Join(examplesDir, "domestic-xaa.json")))
+	oecd, ok := findFramework(dom, "oecd-dac")
+	require.True(t, ok)
+	require.Equal(t, civicspace.StatusNotApplicable, oecd.Status)
+	for _, ind := range dom.Indicators {
+		if !ind.Applicable {
+			require.Nil(t, ind.Points, "%s asks about a role not assessed", ind.ID)
+		}
+	}
+
+	// The UN entity is asked about its own practice, and about nothing a
+	// state answers.
+	un := score(t, s, readExample(t, filepath.Join(examplesDir, "un-office.json")))
+	require.NotEqual(t, "not_rated", un.Rating.Band)
+	for _, ind := range un.Indicators {
+		ci, _ := cat.Indicator(ind.ID)
+		require.Equal(t, slices.Contains(ci.AsksAbout(), civicspace.RoleUNSystem), ind.Applicable, ind.ID)
 	}
 }
 

@@ -130,7 +130,13 @@ func randomAssessment(cat *civicspace.Catalog, rng *rand.Rand, roles []civicspac
 			case 1:
 				a.Answers[ind.ID] = civicspace.Answer{Status: civicspace.AnswerUnknown}
 			case 2:
-				a.Answers[ind.ID] = civicspace.Answer{Status: civicspace.AnswerNotApplicable}
+				// Not applicable is refused for a question about a role
+				// assessed: there it is unknown.
+				if ind.Asks(roles) {
+					a.Answers[ind.ID] = civicspace.Answer{Status: civicspace.AnswerUnknown}
+				} else {
+					a.Answers[ind.ID] = civicspace.Answer{Status: civicspace.AnswerNotApplicable, Reason: "Not a question about the roles assessed."}
+				}
 			}
 			continue
 		}
@@ -140,7 +146,40 @@ func randomAssessment(cat *civicspace.Catalog, rng *rand.Rand, roles []civicspac
 		}
 		a.Answers[ind.ID] = ans
 	}
+	makeConsistent(a)
 	return a
+}
+
+// makeConsistent settles the pairs of answers that validation refuses as
+// contradictions, by changing the second answer of each pair.
+func makeConsistent(a *civicspace.Assessment) {
+	if k, ok := a.Answers["hrd-killings"]; ok && k.Answered() {
+		if r, ok := a.Answers["hrd-killings-response"]; ok && r.Answered() {
+			n, _ := k.Value.Number()
+			id, _ := r.Value.Option()
+			switch {
+			case n == 0:
+				r.Value = civicspace.OptionValue("no_killing")
+			case id == "no_killing":
+				r.Value = civicspace.OptionValue("investigated")
+			}
+			a.Answers["hrd-killings-response"] = r
+		}
+	}
+	if g, ok := a.Answers["ati-guarantee"]; ok && g.Answered() {
+		if x, ok := a.Answers["sdg-16-10-2-adoption"]; ok && x.Answered() {
+			if id, _ := g.Value.Option(); id == "no" {
+				x.Value = civicspace.NumberValue(0)
+				a.Answers["sdg-16-10-2-adoption"] = x
+			}
+		}
+	}
+}
+
+// valid reports whether a passes validation: a property test changing one
+// answer skips the changes that would contradict another answer.
+func valid(cat *civicspace.Catalog, a *civicspace.Assessment) bool {
+	return len(a.Validate(cat, civicspace.DefaultCountries())) == 0
 }
 
 // stateRoles are the roles in which a state is assessed at most.

@@ -103,6 +103,9 @@ func catalogData(cat *civicspace.Catalog) map[string]any {
 		if ind.Scale != nil {
 			d["scale"] = map[string]any{"min": ind.Scale.Min, "max": ind.Scale.Max}
 		}
+		if ind.Percentage != nil {
+			d["percentage"] = map[string]any{"target": ind.Percentage.Target}
+		}
 		if ind.Count != nil {
 			d["count"] = map[string]any{"worst": ind.Count.Worst, "target": ind.Count.Target}
 		}
@@ -123,7 +126,11 @@ func catalogData(cat *civicspace.Catalog) map[string]any {
 			case len(rf.When.Options) > 0:
 				when["options"] = append([]string{}, rf.When.Options...)
 			}
-			d["red_flag"] = map[string]any{"id": rf.ID, "title": rf.Title, "cap": rf.Cap, "when": when}
+			grades := map[string]any{}
+			for o, c := range rf.Grades {
+				grades[o] = c
+			}
+			d["red_flag"] = map[string]any{"id": rf.ID, "title": rf.Title, "cap": rf.Cap, "when": when, "grades": grades}
 		}
 		inds[ind.ID] = d
 	}

@@ -143,7 +143,10 @@ func testPackDeadline(t *testing.T, compiler *opa.PackCompiler) {
 // the number of looping tests; only the caller's cancellation is a
 // timeout.
 func testPackBudget(t *testing.T, cat *civicspace.Catalog) {
-	compiler := &opa.PackCompiler{Catalog: cat, Timeout: 100 * time.Millisecond, Budget: time.Second}
+	// The budget leaves the built-in policy's own tests (run with every
+	// pack) room on a loaded machine, and is still well short of the
+	// looping tests' 6 s.
+	compiler := &opa.PackCompiler{Catalog: cat, Timeout: 100 * time.Millisecond, Budget: 3 * time.Second}
 	var tests strings.Builder
 	tests.WriteString("package loop_test\n\n")
 	const looping = 60 // 6 s of looping tests at 100 ms each: more than the budget
@@ -157,7 +160,7 @@ func testPackBudget(t *testing.T, cat *civicspace.Catalog) {
 		_, _, err := compiler.CompilePack(t.Context(), p)
 		elapsed := time.Since(start)
 		require.Equal(t, civicspace.EINVALID, civicspace.ErrorCode(err), "%v", err)
-		require.Contains(t, err.Error(), "its tests did not finish within 1s")
+		require.Contains(t, err.Error(), "its tests did not finish within 3s")
 		require.Less(t, elapsed, compiler.Budget+2*time.Second)
 		problems := civicspace.ErrorProblems(err)
 		require.NotEmpty(t, problems)

@@ -3,6 +3,7 @@ package opa_test
 import (
 	"math"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -127,6 +128,9 @@ func TestPropertyBetterAnswersNeverLowerScores(t *testing.T) {
 				b := cloneAssessment(a)
 				ans.Value = nv
 				b.Answers[ind.ID] = ans
+				if !valid(cat, b) {
+					continue
+				}
 				after := score(t, s, b)
 				notLower(t, before.Rating.Uncapped, after.Rating.Uncapped, what+": uncapped")
 				notLower(t, before.Rating.Score, after.Rating.Score, what+": rating")
@@ -152,47 +156,200 @@ func TestPropertyBetterAnswersNeverLowerScores(t *testing.T) {
 	}
 }
 
-// TestPropertyNotApplicableNeverCountsAsNotMet: answering an indicator not
-// applicable never scores lower than answering it with its worst value,
-// and never leaves a trace in findings or recommendations.
-func TestPropertyNotApplicableNeverCountsAsNotMet(t *testing.T) {
+// TestPropertyNotApplicableOrUnknownNeverRaisesTheRating: an applicable
+// answer cannot be marked not applicable (validation refuses it), and
+// marking it unknown never raises the rating, its band or any score.
+func TestPropertyNotApplicableOrUnknownNeverRaisesTheRating(t *testing.T) {
 	for name, cat := range catalogs(t) {
 		t.Run(name, func(t *testing.T) {
 			s := newScorer(t, cat)
 			rng := newRand(13)
 			inds := cat.Indicators()
-			for range 150 {
+			tried := 0
+			for range 200 {
 				a := randomAssessment(cat, rng, roleSets[rng.IntN(len(roleSets))], 0.7+0.3*rng.Float64())
 				ind := inds[rng.IntN(len(inds))]
-				worstA := cloneAssessment(a)
-				worstA.Answers[ind.ID] = civicspace.Answer{Value: worst(ind), Evidence: []civicspace.Evidence{{Title: "Report"}}}
+				if ans, ok := a.Answers[ind.ID]; !ok || !ans.Answered() || !ind.Asks(a.Roles) {
+					continue
+				}
+				tried++
 				naA := cloneAssessment(a)
-				naA.Answers[ind.ID] = civicspace.Answer{Status: civicspace.AnswerNotApplicable}
-				w, na := score(t, s, worstA), score(t, s, naA)
+				naA.Answers[ind.ID] = civicspace.Answer{Status: civicspace.AnswerNotApplicable, Reason: "We say so."}
+				_, err := s.Score(t.Context(), naA)
+				require.Equal(t, civicspace.EINVALID, civicspace.ErrorCode(err), "%s: not applicable accepted for a role assessed", ind.ID)
 
-				notLower(t, w.Rating.Uncapped, na.Rating.Uncapped, ind.ID+": uncapped")
-				for i, rw := range w.Recommendations {
-					rn := na.Recommendations[i]
-					require.NotContains(t, rn.Indicators, ind.ID)
-					if rw.Score != nil && rn.Score != nil {
-						require.GreaterOrEqual(t, *rn.Score, *rw.Score, ind.ID+": "+rn.ID)
-					}
-					if len(rw.Indicators) == 1 && rw.Indicators[0] == ind.ID {
-						require.Equal(t, civicspace.StatusNotApplicable, rn.Status, "%s is measured by %s alone", rn.ID, ind.ID)
-					}
-					if rn.Status == civicspace.StatusNotMet {
-						require.NotNil(t, rn.Score)
-					}
+				unA := cloneAssessment(a)
+				unA.Answers[ind.ID] = civicspace.Answer{Status: civicspace.AnswerUnknown}
+				before, after := score(t, s, a), score(t, s, unA)
+				what := ind.ID + " → unknown"
+				notHigher(t, before.Rating.Score, after.Rating.Score, what+": rating")
+				notHigher(t, before.Rating.Uncapped, after.Rating.Uncapped, what+": uncapped")
+				require.LessOrEqual(t, bandRank(after.Rating.Band), bandRank(before.Rating.Band), what)
+				for i, rb := range before.Recommendations {
+					notHigher(t, rb.Score, after.Recommendations[i].Score, what+": "+rb.ID)
 				}
-				for _, f := range na.Findings {
-					require.NotEqual(t, ind.ID, f.Indicator)
+				require.Contains(t, findingIDs(after), ind.ID, "an unknown answer is a finding")
+			}
+			require.Positive(t, tried)
+		})
+	}
+}
+
+// TestPropertyRedFlagNeverRaises: answering a red-flag question so that
+// its flag is raised never raises any framework, group or recommendation
+// score, nor the rating; every recommendation the indicator measures is
+// then not met, and the flag's finding comes first.
+func TestPropertyRedFlagNeverRaises(t *testing.T) {
+	for name, cat := range catalogs(t) {
+		t.Run(name, func(t *testing.T) {
+			s := newScorer(t, cat)
+			rng := newRand(29)
+			tried := 0
+			for range 120 {
+				a := randomAssessment(cat, rng, roleSets[rng.IntN(len(roleSets))], 0.6+0.4*rng.Float64())
+				for _, ind := range cat.Indicators() {
+					rf := ind.RedFlag
+					ans, ok := a.Answers[ind.ID]
+					if rf == nil || !ind.Asks(a.Roles) || !ok || !ans.Answered() {
+						continue
+					}
+					raise := raising(ind)
+					before := score(t, s, a)
+					if indByID(before, ind.ID).RedFlag != "" {
+						continue // already raised
+					}
+					tried++
+					b := cloneAssessment(a)
+					ans.Value = raise
+					b.Answers[ind.ID] = ans
+					if !valid(cat, b) {
+						continue
+					}
+					after := score(t, s, b)
+					what := ind.ID + " raises " + rf.ID
+					notHigher(t, before.Rating.Score, after.Rating.Score, what+": rating")
+					for i, rb := range before.Recommendations {
+						ra := after.Recommendations[i]
+						notHigher(t, rb.Score, ra.Score, what+": "+rb.ID)
+						if slices.Contains(ra.Indicators, ind.ID) && ra.Status != civicspace.StatusNotAssessed {
+							require.Equal(t, civicspace.StatusNotMet, ra.Status, what+": "+ra.ID)
+						}
+					}
+					for i := range before.Frameworks {
+						fb, fa := before.Frameworks[i], after.Frameworks[i]
+						notHigher(t, fb.Score, fa.Score, what+": "+fb.ID)
+						eachGroup(fb.Groups, fa.Groups, func(gb, ga civicspace.GroupScore) { notHigher(t, gb.Score, ga.Score, what+": "+gb.ID) })
+					}
+					require.NotEmpty(t, after.Findings)
+					require.NotEmpty(t, after.Findings[0].RedFlag, what+": red flags come first")
 				}
-				is := indByID(na, ind.ID)
-				require.Nil(t, is.Points)
-				require.Equal(t, "not_applicable", is.Answer)
+			}
+			require.Positive(t, tried)
+		})
+	}
+}
+
+// TestPropertyRoleNotAssessedNeverChangesAScore: answers to questions
+// about roles the assessment does not assess change no score.
+func TestPropertyRoleNotAssessedNeverChangesAScore(t *testing.T) {
+	for name, cat := range catalogs(t) {
+		t.Run(name, func(t *testing.T) {
+			s := newScorer(t, cat)
+			rng := newRand(31)
+			for range 100 {
+				roles := roleSets[rng.IntN(len(roleSets))]
+				a := randomAssessment(cat, rng, roles, 0.5+0.5*rng.Float64())
+				b := cloneAssessment(a)
+				changed := 0
+				for _, ind := range cat.Indicators() {
+					if ind.Asks(roles) {
+						continue
+					}
+					changed++
+					ans := civicspace.Answer{Value: randomValue(ind, rng), Evidence: []civicspace.Evidence{{Title: "Report"}}}
+					if rng.IntN(3) == 0 {
+						ans = civicspace.Answer{Status: civicspace.AnswerUnknown}
+					}
+					b.Answers[ind.ID] = ans
+				}
+				makeConsistent(b)
+				if changed == 0 {
+					continue
+				}
+				ra, rb := score(t, s, a), score(t, s, b)
+				require.Equal(t, ra.Rating, rb.Rating)
+				require.Equal(t, ra.Frameworks, rb.Frameworks)
+				require.Equal(t, ra.Recommendations, rb.Recommendations)
+				require.Equal(t, ra.Findings, rb.Findings)
 			}
 		})
 	}
+}
+
+// TestPropertyNoBandBelowCoverageMinimum: a rating or framework whose
+// coverage is below the policy's minimum has no band and no score.
+func TestPropertyNoBandBelowCoverageMinimum(t *testing.T) {
+	s := newScorer(t, civicspace.DefaultCatalog())
+	rng := newRand(37)
+	gated := 0
+	for range 200 {
+		a := randomAssessment(civicspace.DefaultCatalog(), rng, roleSets[rng.IntN(len(roleSets))], rng.Float64())
+		r := score(t, s, a)
+		require.Equal(t, 0.6, r.Rating.MinCoverage)
+		if r.Rating.Coverage < r.Rating.MinCoverage {
+			gated++
+			require.Nil(t, r.Rating.Score)
+			require.Contains(t, []string{civicspace.BandInsufficientData, opa.BandNotRated}, r.Rating.Band)
+		} else {
+			require.NotEqual(t, civicspace.BandInsufficientData, r.Rating.Band)
+		}
+		for _, f := range r.Frameworks {
+			if f.Coverage < r.Rating.MinCoverage {
+				require.Nil(t, f.Score, f.ID)
+			}
+		}
+	}
+	require.Positive(t, gated)
+}
+
+// raising returns a value of ind that raises its red flag and earns the
+// fewest points among those.
+func raising(ind *civicspace.Indicator) civicspace.Value {
+	rf := ind.RedFlag
+	switch {
+	case rf.When.Equals != nil:
+		return civicspace.BoolValue(*rf.When.Equals)
+	case rf.When.AtLeast != nil:
+		if ind.Direction == civicspace.LowerIsBetter && ind.Count != nil {
+			return civicspace.NumberValue(max(math.Ceil(*rf.When.AtLeast), float64(ind.Count.Worst)))
+		}
+		return civicspace.NumberValue(math.Ceil(*rf.When.AtLeast))
+	}
+	low := rf.When.Options[0]
+	for _, o := range rf.When.Options {
+		x, _ := ind.Option(o)
+		y, _ := ind.Option(low)
+		if x.Points < y.Points {
+			low = o
+		}
+	}
+	return civicspace.OptionValue(low)
+}
+
+func findingIDs(r *civicspace.Result) []string {
+	var ids []string
+	for _, f := range r.Findings {
+		ids = append(ids, f.Indicator)
+	}
+	return ids
+}
+
+func notHigher(t testing.TB, before, after *float64, what string) {
+	t.Helper()
+	if before == nil || after == nil {
+		return
+	}
+	require.LessOrEqual(t, *after, *before, what)
 }
 
 // TestPropertyScoresInRange: every score is within 0-100, every coverage
@@ -310,9 +467,11 @@ func TestBuiltInRedFlags(t *testing.T) {
 			c := r.Rating.Caps[0]
 			require.Equal(t, rf.ID, c.RedFlag)
 			require.Equal(t, ind.ID, c.Indicator)
-			require.Equal(t, rf.Cap, c.Cap)
+			require.Equal(t, rf.CapFor(raise), c.Cap)
 			require.Equal(t, rf.Title, c.Title)
-			require.LessOrEqual(t, *r.Rating.Score, rf.Cap)
+			if r.Rating.Score != nil {
+				require.LessOrEqual(t, *r.Rating.Score, rf.CapFor(raise))
+			}
 
 			if !calm.IsZero() && (calm.Interface() != float64(-1)) {
 				a.Answers[ind.ID] = civicspace.Answer{Value: calm, Evidence: ev}
@@ -338,7 +497,7 @@ func bandRank(b string) int {
 			return len(civicspace.Bands) - i
 		}
 	}
-	if b == opa.BandNotRated {
+	if b == opa.BandNotRated || b == civicspace.BandInsufficientData {
 		return -1
 	}
 	panic("band " + b)

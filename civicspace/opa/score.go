@@ -22,11 +22,11 @@ type indState struct {
 	points     *float64 // earned points: set for applicable answered indicators only
 }
 
-// Why a recommendation is not applicable.
+// Why a recommendation is not applicable or not assessed.
 const (
 	applicable = iota
 	notApplicableRoles
-	notApplicableAnswers
+	notAssessedQuestions // it applies, but no indicator asks about the roles assessed
 )
 
 // recState is one recommendation's roll-up.
@@ -37,6 +37,8 @@ type recState struct {
 	score    *float64 // the weighted mean, before judging its status
 	coverage float64
 	status   string
+	redFlags []string // raised by its indicators
+	capped   bool     // a red flag lowered its score
 }
 
 // Score scores a valid assessment. The assessment is validated first
@@ -67,12 +69,9 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 	var missKeys []string
 	for i := range m.inds {
 		info := &m.inds[i]
-		for _, ri := range info.recs {
-			if recApplies[ri] {
-				st[i].applicable = true
-				break
-			}
-		}
+		// Applicability follows the question: an indicator counts only
+		// when it asks about a role assessed.
+		st[i].applicable = info.ind.Asks(a.Roles)
 		ans, ok := a.Answers[info.ind.ID]
 		switch {
 		case !ok:
@@ -123,53 +122,34 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 			rs.reason, rs.status = notApplicableRoles, civicspace.StatusNotApplicable
 			continue
 		}
-		var total, answeredW, sum float64
+		var w weighed
 		for _, ii := range m.recs[ri].inds {
-			if st[ii].answer == answerNotApplicable {
+			if !st[ii].applicable || st[ii].answer == answerNotApplicable {
 				continue
 			}
 			rs.counted = append(rs.counted, ii)
-			w := m.inds[ii].weight
-			total += w
-			if p := st[ii].points; p != nil {
+			if w.add(m.inds[ii].weight, &st[ii]) {
 				rs.answered++
-				answeredW += w
-				sum += w * *p
 			}
 		}
 		if len(m.recs[ri].inds) > 0 && len(rs.counted) == 0 {
-			rs.reason, rs.status = notApplicableAnswers, civicspace.StatusNotApplicable
+			rs.reason, rs.status = notAssessedQuestions, civicspace.StatusNotAssessed
 			continue
 		}
-		if total > 0 {
-			rs.coverage = round3(answeredW / total)
-		}
-		if answeredW > 0 {
-			rs.score = civicspace.Float(civicspace.Round1(sum / answeredW))
-		}
+		rs.coverage, rs.score = w.coverage(), w.mean()
 		judged = append(judged, ri)
 	}
 
 	// The overall rating over distinct applicable indicators.
-	var ratingTotal, ratingAnswered, ratingSum float64
+	var rw weighed
 	for i := range st {
 		if !st[i].applicable || st[i].answer == answerNotApplicable {
 			continue
 		}
-		w := m.inds[i].weight
-		ratingTotal += w
-		if p := st[i].points; p != nil {
-			ratingAnswered += w
-			ratingSum += w * *p
-		}
+		rw.add(m.inds[i].weight, &st[i])
 	}
-	rating := civicspace.Rating{Caps: []civicspace.Cap{}, Rule: RuleBand}
-	if ratingTotal > 0 {
-		rating.Coverage = round3(ratingAnswered / ratingTotal)
-	}
-	if ratingAnswered > 0 {
-		rating.Uncapped = civicspace.Float(civicspace.Round1(ratingSum / ratingAnswered))
-	}
+	rating := civicspace.Rating{Caps: []civicspace.Cap{}, Rule: RuleBand, MinCoverage: s.minCoverage}
+	rating.Coverage, rating.Uncapped = rw.coverage(), rw.mean()
 
 	// Statuses already judged come from the cache; the rest are judged
 	// in the one evaluation below, each distinct case once.
@@ -191,7 +171,8 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 		}
 		pending[ri] = k
 	}
-	j, err := s.evalJudgements(ctx, a, st, cases, rating)
+	unknownFlags := s.unknownRedFlags(st)
+	j, err := s.evalJudgements(ctx, a, st, cases, rating, unknownFlags)
 	if err != nil {
 		return nil, err
 	}
@@ -202,6 +183,10 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 		recs[ri].status = j.statuses[k]
 	}
 	rating.Band, rating.Score = j.band, j.score
+	rating.Explanation = s.bandText[j.band]
+	if j.band == civicspace.BandInsufficientData {
+		rating.Explanation += " (coverage " + civicspace.FormatNumber(rating.Coverage) + ")"
+	}
 
 	// Caps: every red flag raised, lowest cap first.
 	var flags []raisedFlag
@@ -211,6 +196,8 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 		}
 	}
 	flags = append(flags, j.flags...)
+	flags = append(flags, unknownFlags...)
+	flagCap := s.applyRedFlags(st, recs, flags)
 	sort.SliceStable(flags, func(x, y int) bool {
 		if flags[x].cap != flags[y].cap {
 			return flags[x].cap < flags[y].cap
@@ -252,10 +239,8 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 	mark := make([]int, len(m.inds))
 	gen := 0
 	for _, f := range m.tree {
-		g := s.rollUp(f, recs, st, mark, &gen)
-		res.Frameworks = append(res.Frameworks, civicspace.FrameworkScore{
-			ID: g.ID, Score: g.Score, Coverage: g.Coverage, Status: g.Status, Counts: g.Counts, Groups: g.Groups,
-		})
+		g := s.rollUp(f, recs, st, flagCap, mark, &gen)
+		res.Frameworks = append(res.Frameworks, s.frameworkScore(f, g))
 	}
 	for ri := range m.recs {
 		res.Recommendations = append(res.Recommendations, s.recommendationScore(a, ri, &recs[ri]))
@@ -264,12 +249,15 @@ func (s *Scorer) Score(ctx context.Context, a *civicspace.Assessment) (*civicspa
 		res.Indicators = append(res.Indicators, s.indicatorScore(a, i, &st[i]))
 	}
 	for i := range m.inds {
-		if f, ok := s.finding(i, &st[i], recApplies, ratingAnswered); ok {
+		if f, ok := s.finding(i, &st[i], recApplies, rw.meanW); ok {
 			res.Findings = append(res.Findings, f)
 		}
 	}
 	sort.SliceStable(res.Findings, func(x, y int) bool {
 		fx, fy := res.Findings[x], res.Findings[y]
+		if (fx.RedFlag != "") != (fy.RedFlag != "") {
+			return fx.RedFlag != ""
+		}
 		if fx.Cost != fy.Cost {
 			return fx.Cost > fy.Cost
 		}
@@ -420,7 +408,7 @@ func (c judgeCase) key() string {
 
 // evalJudgements makes the one assessment-wide evaluation: the statuses of
 // cases, extra red flags, capped score and band.
-func (s *Scorer) evalJudgements(ctx context.Context, a *civicspace.Assessment, st []indState, cases []judgeCase, rating civicspace.Rating) (*judgements, error) {
+func (s *Scorer) evalJudgements(ctx context.Context, a *civicspace.Assessment, st []indState, cases []judgeCase, rating civicspace.Rating, unknownFlags []raisedFlag) (*judgements, error) {
 	m := s.m
 	caseTerms := make([]*ast.Term, len(cases))
 	for k, c := range cases {
@@ -444,6 +432,13 @@ func (s *Scorer) evalJudgements(ctx context.Context, a *civicspace.Assessment, s
 				ast.Item(keyCap, floatTerm(f.cap)),
 			))
 		}
+	}
+	for _, f := range unknownFlags {
+		flagTerms = append(flagTerms, ast.ObjectTerm(
+			ast.Item(keyID, ast.StringTerm(f.id)),
+			ast.Item(keyIndicator, ast.StringTerm(f.indicator)),
+			ast.Item(keyCap, floatTerm(f.cap)),
+		))
 	}
 	roles := make([]*ast.Term, len(a.Roles))
 	for i, r := range a.Roles {
@@ -503,8 +498,8 @@ func (s *Scorer) evalJudgements(ctx context.Context, a *civicspace.Assessment, s
 	if _, ok := s.bandText[j.band]; !ok {
 		return nil, civicspace.Errorf(civicspace.EINTERNAL, "the policy gave the unknown band %q", j.band)
 	}
-	if (j.score == nil) != (j.band == BandNotRated) {
-		return nil, civicspace.Errorf(civicspace.EINTERNAL, "the policy gave band %q with score %v: a rating is not rated exactly when it has no score", j.band, out["score"])
+	if (j.score == nil) != (j.band == BandNotRated || j.band == civicspace.BandInsufficientData) {
+		return nil, civicspace.Errorf(civicspace.EINTERNAL, "the policy gave band %q with score %v: a rating has no score exactly when it is not rated or has insufficient data", j.band, out["score"])
 	}
 	return j, nil
 }
@@ -512,12 +507,15 @@ func (s *Scorer) evalJudgements(ctx context.Context, a *civicspace.Assessment, s
 // rollUp scores a framework or group: the mean of the scores of its
 // assessed recommendations, and the weighted share of answered among the
 // distinct indicators its applicable recommendations count.
-func (s *Scorer) rollUp(n *node, recs []recState, st []indState, mark []int, gen *int) civicspace.GroupScore {
+//
+// A red flag raised by any indicator it counts caps it at the flag's cap.
+func (s *Scorer) rollUp(n *node, recs []recState, st []indState, flagCap []float64, mark []int, gen *int) civicspace.GroupScore {
 	g := civicspace.GroupScore{ID: n.id, Kind: n.kind}
 	var sum float64
 	assessed, applicableRecs := 0, 0
 	*gen++
 	var total, answered float64
+	lowest := -1.0
 	for _, ri := range n.recs {
 		r := &recs[ri]
 		g.Counts.Add(r.status)
@@ -534,6 +532,9 @@ func (s *Scorer) rollUp(n *node, recs []recState, st []indState, mark []int, gen
 				continue
 			}
 			mark[ii] = *gen
+			if c := flagCap[ii]; c >= 0 && (lowest < 0 || c < lowest) {
+				lowest = c
+			}
 			w := s.m.inds[ii].weight
 			total += w
 			if st[ii].points != nil {
@@ -552,9 +553,12 @@ func (s *Scorer) rollUp(n *node, recs []recState, st []indState, mark []int, gen
 	default:
 		g.Status = "assessed"
 		g.Score = civicspace.Float(civicspace.Round1(sum / float64(assessed)))
+		if lowest >= 0 && *g.Score > lowest {
+			g.Score = civicspace.Float(lowest)
+		}
 	}
 	for _, c := range n.children {
-		g.Groups = append(g.Groups, s.rollUp(c, recs, st, mark, gen))
+		g.Groups = append(g.Groups, s.rollUp(c, recs, st, flagCap, mark, gen))
 	}
 	return g
 }
@@ -568,6 +572,8 @@ func (s *Scorer) recommendationScore(a *civicspace.Assessment, ri int, r *recSta
 		Coverage:   r.coverage,
 		Indicators: make([]string, 0, len(r.counted)),
 		Rule:       RuleStatus,
+		Confidence: confidence(info.rec.Confidence),
+		RedFlags:   r.redFlags,
 	}
 	for _, ii := range r.counted {
 		out.Indicators = append(out.Indicators, s.m.inds[ii].ind.ID)
@@ -577,9 +583,9 @@ func (s *Scorer) recommendationScore(a *civicspace.Assessment, ri int, r *recSta
 		out.Rule = RuleRoles
 		out.Explanation = fmt.Sprintf("not applicable: it addresses %s, none of the roles assessed (%s)", roleList(info.rec.Addressees), roleList(a.Roles))
 		return out
-	case notApplicableAnswers:
-		out.Rule = RuleNotApplicable
-		out.Explanation = fmt.Sprintf("not applicable: every indicator that measures it (%d) is answered not applicable", len(info.inds))
+	case notAssessedQuestions:
+		out.Rule = RuleRoles
+		out.Explanation = fmt.Sprintf("not assessed: none of the %s that measure it asks about the roles assessed (%s)", plural(len(info.inds), "indicator"), roleList(a.Roles))
 		return out
 	}
 	// Plain concatenation: this runs for every recommendation of every
@@ -595,6 +601,13 @@ func (s *Scorer) recommendationScore(a *civicspace.Assessment, ri int, r *recSta
 			civicspace.FormatNumber(r.coverage) + "), weighted mean " + civicspace.FormatNumber(*r.score)
 	}
 	out.Explanation = head + "; " + s.statusText[r.status]
+	if len(r.redFlags) > 0 {
+		out.Rule = RuleRedFlag
+		out.Explanation = head + "; not met: red flag " + strings.Join(r.redFlags, ", ") + " raised by an indicator that measures it"
+		if r.capped {
+			out.Explanation += ", which caps its score at " + civicspace.FormatNumber(*r.score)
+		}
+	}
 	if r.status != civicspace.StatusNotAssessed {
 		out.Score = r.score
 	}
@@ -614,22 +627,12 @@ func (s *Scorer) indicatorScore(a *civicspace.Assessment, i int, x *indState) ci
 	case x.answer == answerNotApplicable:
 		out.Rule, out.Explanation = RuleNotApplicable, "answered not applicable: left out of every score"
 	case !x.applicable:
-		roles := map[civicspace.Role]bool{}
-		var addressed []civicspace.Role
-		for _, ri := range info.recs {
-			for _, r := range s.m.recs[ri].rec.Addressees {
-				if !roles[r] {
-					roles[r] = true
-					addressed = append(addressed, r)
-				}
-			}
-		}
 		out.Rule = RuleRoles
-		out.Explanation = fmt.Sprintf("not applicable to the roles assessed (%s): the recommendations it measures address %s", roleList(a.Roles), roleList(addressed))
+		out.Explanation = fmt.Sprintf("not applicable to the roles assessed (%s): the question asks about %s", roleList(a.Roles), roleList(info.ind.AsksAbout()))
 	case x.answer == answerMissing:
 		out.Rule, out.Explanation = RuleMissing, "not answered: earns no points and lowers coverage"
 	case x.answer == answerUnknown:
-		out.Rule, out.Explanation = RuleUnknown, "answered unknown: earns no points, lowers coverage and is listed as a finding"
+		out.Rule, out.Explanation = RuleUnknown, "answered unknown: counts as 0 points in every score it is part of, lowers coverage and is listed as a finding"
 	default:
 		out.Points = x.points
 		out.Rule, out.Explanation = x.res.rule, x.res.explanation
@@ -640,8 +643,9 @@ func (s *Scorer) indicatorScore(a *civicspace.Assessment, i int, x *indState) ci
 	return out
 }
 
-// finding reports an applicable indicator that lost points or is unknown.
-func (s *Scorer) finding(i int, x *indState, recApplies []bool, answeredWeight float64) (civicspace.Finding, bool) {
+// finding reports an applicable indicator that lost points, raised a red
+// flag or is unknown. meanWeight is the weight in the rating's mean.
+func (s *Scorer) finding(i int, x *indState, recApplies []bool, meanWeight float64) (civicspace.Finding, bool) {
 	if !x.applicable {
 		return civicspace.Finding{}, false
 	}
@@ -654,14 +658,24 @@ func (s *Scorer) finding(i int, x *indState, recApplies []bool, answeredWeight f
 	}
 	switch {
 	case x.answer == answerUnknown:
-		f.Message = "the answer is unknown: the indicator earns no points and lowers coverage until it is known"
+		f.Cost = round2(info.weight / meanWeight * 100)
+		f.Message = "the answer is unknown: the indicator counts as 0 points and lowers coverage until it is known, costing " +
+			civicspace.FormatNumber(f.Cost) + " points of the overall score"
+		if rf := info.ind.RedFlag; rf != nil {
+			f.RedFlag = rf.ID
+			f.Message = "unknown on a red-flag question (" + rf.Title + "): not knowing whether it happened is itself a finding; " + f.Message
+		}
 		return f, true
-	case x.points != nil && *x.points < 100:
+	case x.points != nil && (*x.points < 100 || len(x.res.flags) > 0):
 		f.Points = x.points
-		raw := info.weight / answeredWeight * (100 - *x.points)
+		raw := info.weight / meanWeight * (100 - *x.points)
 		f.Cost = round2(raw)
 		f.Message = "earned " + civicspace.FormatNumber(*x.points) + " of 100 points (" + x.res.explanation + "), costing " +
 			civicspace.FormatNumber(f.Cost) + " points of the overall score"
+		if len(x.res.flags) > 0 {
+			f.RedFlag = x.res.flags[0].id
+			f.Message = "red flag: " + x.res.flags[0].explanation + "; " + f.Message
+		}
 		return f, true
 	}
 	return civicspace.Finding{}, false

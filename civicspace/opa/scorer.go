@@ -37,6 +37,7 @@ const (
 	RuleRoles         = "civicspace.applicability.roles"
 	RuleStatus        = "civicspace.judgements.status"
 	RuleBand          = "civicspace.judgements.band"
+	RuleRedFlag       = "civicspace.judgements.red_flag"
 )
 
 // Answer states in results.
@@ -66,6 +67,9 @@ type Scorer struct {
 	engine    string
 	answers   *cache[*answerResult]
 	statuses  *cache[string]
+	// minCoverage is the policy's min_rating_coverage: below it the
+	// rating and a framework have no band or score.
+	minCoverage float64
 
 	statusText map[string]string
 	bandText   map[string]string
@@ -154,6 +158,9 @@ func NewScorer(cat *civicspace.Catalog, opts ...Option) (*Scorer, error) {
 	}
 	weights, name, err := readSettings(cat, settings)
 	if err != nil {
+		return nil, err
+	}
+	if s.minCoverage, err = readMinCoverage(settings); err != nil {
 		return nil, err
 	}
 	switch {
@@ -341,7 +348,29 @@ func readExplanations(v any) (status, band map[string]string, err error) {
 	if band, err = read("band", append(append([]string{}, civicspace.Bands...), BandNotRated)); err != nil {
 		return nil, nil, err
 	}
+	// A pack written for policy 2026.11 has no text for the coverage gate.
+	sub, _ := m["band"].(map[string]any)
+	if t, ok := sub[civicspace.BandInsufficientData].(string); ok {
+		band[civicspace.BandInsufficientData] = t
+	} else {
+		band[civicspace.BandInsufficientData] = "insufficient data: too few of the applicable indicators are answered for a band"
+	}
 	return status, band, nil
+}
+
+// readMinCoverage reads data.civicspace.policy.min_rating_coverage (0-1,
+// 0 when absent: no gate).
+func readMinCoverage(v any) (float64, error) {
+	m, _ := v.(map[string]any)
+	raw, ok := m["min_rating_coverage"]
+	if !ok || raw == nil {
+		return 0, nil
+	}
+	f, ok := number(raw)
+	if !ok || f < 0 || f > 1 {
+		return 0, civicspace.Errorf(civicspace.EINVALID, "data.civicspace.policy.min_rating_coverage must be a number within 0-1, not %v", raw)
+	}
+	return f, nil
 }
 
 // Name is the policy's name, as recorded in results' provenance.

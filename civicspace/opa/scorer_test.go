@@ -139,48 +139,44 @@ func TestScoreCases(t *testing.T) {
 			// (0 + 100 + 0 + 30 + 0) / 6 = 21.7; caps 20 (regime) and 30 (cases).
 			require.Equal(t, 21.7, *r.Rating.Uncapped)
 			require.Equal(t, 20.0, *r.Rating.Score)
-			require.Equal(t, civicspace.BandClosed, r.Rating.Band)
+			// A band starts at its cut-off: 20 is repressed, not closed.
+			require.Equal(t, civicspace.BandRepressed, r.Rating.Band)
 			require.Equal(t, "rf.regime", r.Rating.Caps[0].RedFlag)
 			require.True(t, r.Rating.Caps[0].Applied)
 			require.Equal(t, "rf.cases", r.Rating.Caps[1].RedFlag)
 			require.False(t, r.Rating.Caps[1].Applied)
 		},
 	}, {
-		name:    "not applicable answers are left out everywhere",
+		name:    "not applicable, with a reason, is accepted for a role not assessed and counts nowhere",
 		roles:   `["domestic"]`,
-		answers: with(full(), "t.ban", `{"status": "not_applicable"}`, "t.level", `{"status": "not_applicable"}`, "t.cases", `{"status": "not_applicable"}`),
+		answers: with(full(), "t.funds", `{"status": "not_applicable", "reason": "No development co-operation."}`),
 		check: func(t *testing.T, r *civicspace.Result) {
-			// a-1 counts t.law only; a-2's indicators are all not applicable.
-			require.Equal(t, []string{"t.law"}, recByID(r, "a-1").Indicators)
-			require.Equal(t, civicspace.StatusMet, recByID(r, "a-1").Status)
-			require.Equal(t, civicspace.StatusNotApplicable, recByID(r, "a-2").Status)
-			require.Equal(t, opa.RuleNotApplicable, recByID(r, "a-2").Rule)
-			require.Empty(t, recByID(r, "a-2").Indicators)
-			// b-1: (2*100 + 50) / 3 = 83.3.
-			require.Equal(t, 83.3, *recByID(r, "b-1").Score)
-			// Rating over t.law and t.regime: (200 + 50) / 3.
-			require.Equal(t, 83.3, *r.Rating.Score)
+			funds := indByID(r, "t.funds")
+			require.Equal(t, "not_applicable", funds.Answer)
+			require.False(t, funds.Applicable)
+			require.Nil(t, funds.Points)
+			require.Equal(t, civicspace.StatusNotApplicable, recByID(r, "a-3").Status)
 			require.Equal(t, 1.0, r.Rating.Coverage)
-			require.Nil(t, indByID(r, "t.ban").Points)
-			require.Equal(t, "not_applicable", indByID(r, "t.ban").Answer)
 			for _, f := range r.Findings {
-				require.NotEqual(t, "t.level", f.Indicator)
+				require.NotEqual(t, "t.funds", f.Indicator)
 			}
-			require.Equal(t, 1, fwByID(r, "fw-a").Counts.Met)
-			require.Equal(t, 2, fwByID(r, "fw-a").Counts.NotApplicable)
 		},
 	}, {
-		name:    "unknown answers lower coverage and are findings without cost",
+		name:    "unknown answers count 0 points, lower coverage and are findings with their cost",
 		roles:   `["domestic"]`,
 		answers: with(full(), "t.level", `{"status": "unknown"}`),
 		check: func(t *testing.T, r *civicspace.Result) {
-			// a-2: only t.cases answered, coverage 1/2 = 0.5, still assessed.
+			// a-2: t.cases 90 and t.level unknown (0): (90 + 0) / 2 = 45,
+			// coverage 1/2 = 0.5, still assessed.
 			require.Equal(t, 0.5, recByID(r, "a-2").Coverage)
-			require.Equal(t, civicspace.StatusMet, recByID(r, "a-2").Status)
-			require.Equal(t, 90.0, *recByID(r, "a-2").Score)
-			// b-1: coverage (2 + 1) / 4.
+			require.Equal(t, civicspace.StatusPartiallyMet, recByID(r, "a-2").Status)
+			require.Equal(t, 45.0, *recByID(r, "a-2").Score)
+			// b-1: coverage (2 + 1) / 4; (200 + 0 + 50) / 4 = 62.5.
 			require.Equal(t, 0.75, recByID(r, "b-1").Coverage)
+			require.Equal(t, 62.5, *recByID(r, "b-1").Score)
+			// Rating: (200 + 100 + 0 + 90 + 50) / 6 = 73.3, coverage 5/6.
 			require.Equal(t, 0.833, r.Rating.Coverage)
+			require.Equal(t, 73.3, *r.Rating.Uncapped)
 			var unknown *civicspace.Finding
 			for i := range r.Findings {
 				if r.Findings[i].Indicator == "t.level" {
@@ -189,10 +185,21 @@ func TestScoreCases(t *testing.T) {
 			}
 			require.NotNil(t, unknown)
 			require.Equal(t, "unknown", unknown.Answer)
-			require.Zero(t, unknown.Cost)
+			require.Equal(t, 16.67, unknown.Cost)
 			require.Nil(t, unknown.Points)
 			require.Contains(t, unknown.Message, "unknown")
-			require.Equal(t, "t.level", r.Findings[len(r.Findings)-1].Indicator, "a cost of 0 sorts last")
+			require.Equal(t, "t.level", r.Findings[0].Indicator, "the costliest finding comes first")
+		},
+	}, {
+		name:    "unknown on a red-flag question raises the flag at its lowest cap",
+		roles:   `["domestic"]`,
+		answers: with(full(), "t.cases", `{"status": "unknown"}`),
+		check: func(t *testing.T, r *civicspace.Result) {
+			require.Len(t, r.Rating.Caps, 1)
+			require.Equal(t, "rf.cases", r.Rating.Caps[0].RedFlag)
+			require.Equal(t, 30.0, *r.Rating.Score)
+			require.Equal(t, "rf.cases", r.Findings[0].RedFlag, "red flags come first")
+			require.Equal(t, civicspace.StatusNotMet, recByID(r, "a-2").Status)
 		},
 	}, {
 		name:    "too little coverage leaves a recommendation not assessed",
@@ -226,7 +233,7 @@ func TestScoreCases(t *testing.T) {
 			funds := indByID(r, "t.funds")
 			require.False(t, funds.Applicable)
 			require.Nil(t, funds.Points, "an answer outside the roles earns nothing")
-			require.Contains(t, funds.Explanation, "address donor")
+			require.Contains(t, funds.Explanation, "the question asks about donor")
 		},
 	}, {
 		name:    "roles decide which recommendations count",

@@ -7,14 +7,9 @@ import (
 
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace/postgres"
-	"github.com/civicspace/civicspace/civicspace/storetest"
 	"github.com/jackc/pgx/v5"
 	"github.com/stretchr/testify/require"
 )
-
-func TestAuthConformance(t *testing.T) {
-	storetest.RunAuth(t, func(t *testing.T) storetest.AuthStore { return open(t) })
-}
 
 // TestKeysNotInClear reads the keys table directly: the secret appears
 // nowhere in it, only its SHA-256.
@@ -36,8 +31,4 @@ func TestKeysNotInClear(t *testing.T) {
 	require.NoError(t, conn.QueryRow(t.Context(), `SELECT k::text, k.hash FROM `+pgx.Identifier{schema, "api_keys"}.Sanitize()+` k`).Scan(&row, &hash))
 	require.NotContains(t, row, secret[strings.LastIndexByte(secret, '_')+1:], "the secret is stored in clear")
 	require.Equal(t, civicspace.HashAPIKey(secret), hash)
-}
-
-func BenchmarkListVisible(b *testing.B) {
-	storetest.BenchListVisible(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
 }

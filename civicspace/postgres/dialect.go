@@ -47,6 +47,8 @@ func (d dialect) LockCreates(ctx context.Context, tx sqlrecord.Querier, table st
 	return err
 }
 
+func (dialect) JSONValue(p string) string { return p + "::jsonb" }
+
 func (dialect) ForUpdate() string { return " FOR UPDATE" }
 
 // jsonPath is col's JSON at path, the last step as text when text is set.
@@ -129,12 +131,19 @@ type database struct {
 	pool *pgxpool.Pool
 }
 
-// Write runs fn in one transaction, committed if fn returns nil.
+// Write runs fn in one transaction, committed if fn returns nil and rolled
+// back if it fails or panics (the connection then goes back to the pool).
 func (d database) Write(ctx context.Context, fn func(tx sqlrecord.Querier) error) error {
 	tx, err := d.pool.Begin(ctx)
 	if err != nil {
 		return err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback(context.WithoutCancel(ctx))
+			panic(p)
+		}
+	}()
 	if err := fn(conn{tx}); err != nil {
 		_ = tx.Rollback(context.WithoutCancel(ctx))
 		return err

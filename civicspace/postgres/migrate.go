@@ -4,56 +4,16 @@ import (
 	"context"
 	"embed"
 	"fmt"
-	"io/fs"
-	"path"
 	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// migration is one embedded schema change, numbered by its file name
-// (0001_initial.sql is version 1).
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations returns the embedded migrations in version order.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: the name must start with a positive number and '_'", base)
-		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(body)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s have the same number", ms[i-1].name, ms[i].name)
-		}
-	}
-	return ms, nil
-}
 
 // Migrate applies the schema migrations the database lacks and returns the
 // names of those it applied. Open does the same; Migrate is for deploying a
@@ -82,7 +42,7 @@ func migrate(ctx context.Context, pool *pgxpool.Pool, cfg *config) (string, erro
 // (CREATE SCHEMA IF NOT EXISTS alone is not safe against a concurrent
 // twin: it can fail on the catalog's unique index.)
 func migrateAll(ctx context.Context, pool *pgxpool.Pool, cfg *config, applied func(name string)) (string, error) {
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := sqlrecord.LoadMigrations(migrationFiles)
 	if err != nil {
 		return "", fmt.Errorf("postgres: %w", err)
 	}
@@ -127,25 +87,25 @@ func migrateAll(ctx context.Context, pool *pgxpool.Pool, cfg *config, applied fu
 	if err != nil {
 		return "", fmt.Errorf("postgres: migrate: %w", err)
 	}
-	if known := ms[len(ms)-1].version; len(done) > 0 && slices.Max(done) > known {
+	if known := ms[len(ms)-1].Version; len(done) > 0 && slices.Max(done) > known {
 		return "", civicspace.Errorf(civicspace.EINTERNAL, "the database schema is at version %d but this program knows only up to %d: run a newer civicspace", slices.Max(done), known)
 	}
 	for _, m := range ms {
-		if slices.Contains(done, m.version) {
+		if slices.Contains(done, m.Version) {
 			continue
 		}
 		err := pgx.BeginFunc(ctx, conn, func(tx pgx.Tx) error {
-			if _, err := tx.Exec(ctx, m.sql); err != nil {
+			if _, err := tx.Exec(ctx, m.SQL); err != nil {
 				return err
 			}
-			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.version, m.name)
+			_, err := tx.Exec(ctx, `INSERT INTO schema_migrations (version, name) VALUES ($1, $2)`, m.Version, m.Name)
 			return err
 		})
 		if err != nil {
-			return "", fmt.Errorf("postgres: migration %s: %w", m.name, err)
+			return "", fmt.Errorf("postgres: migration %s: %w", m.Name, err)
 		}
-		cfg.logger.InfoContext(ctx, "applied schema migration", "store", "postgres", "schema", schema, "migration", m.name)
-		applied(m.name)
+		cfg.logger.InfoContext(ctx, "applied schema migration", "store", "postgres", "schema", schema, "migration", m.Name)
+		applied(m.Name)
 	}
 	return schema, nil
 }

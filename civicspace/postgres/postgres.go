@@ -11,7 +11,6 @@ import (
 
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace/sqlrecord"
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 )
 
@@ -20,17 +19,9 @@ import (
 type Store struct {
 	pool *pgxpool.Pool
 
-	// The versioned records, kept by the engine both stores share.
-	*sqlrecord.Assessments
-	*sqlrecord.Commitments
-	// The official figures, in their own table.
-	*sqlrecord.References
+	// Records, scores, keys, audit and packs: the SQL both stores share.
+	sqlrecord.Stores
 }
-
-var (
-	_ civicspace.AssessmentStore = (*Store)(nil)
-	_ civicspace.CommitmentStore = (*Store)(nil)
-)
 
 // Option configures Open and Migrate.
 type Option func(*config)
@@ -41,13 +32,7 @@ type config struct {
 }
 
 // WithLogger logs migrations to l. The default discards.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) {
-		if l != nil {
-			c.logger = l
-		}
-	}
-}
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
 
 // WithSchema keeps the tables in the named schema, created if missing, by
 // making it the search_path of every connection. By default the tables go
@@ -59,10 +44,11 @@ func WithSchema(name string) Option {
 var schemaName = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]{0,62}$`)
 
 func newConfig(opts []Option) *config {
-	c := &config{logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	c := &config{}
 	for _, o := range opts {
 		o(c)
 	}
+	c.logger = sqlrecord.Logger(c.logger)
 	return c
 }
 
@@ -105,8 +91,7 @@ func Open(ctx context.Context, dsn string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	db, d := database{conn: conn{pool}, pool: pool}, dialect{createLock: lockKey("create", schema)}
-	return &Store{pool: pool, Assessments: sqlrecord.NewAssessments(db, d), Commitments: sqlrecord.NewCommitments(db, d),
-		References: sqlrecord.NewReferences(db, d)}, nil
+	return &Store{pool: pool, Stores: sqlrecord.NewStores(db, d)}, nil
 }
 
 // lockKey derives an advisory lock key from a purpose and the schema, so
@@ -129,22 +114,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the pool's connections.
 func (s *Store) Close() error {
 	s.pool.Close()
-	return nil
-}
-
-// write runs fn in one transaction, committed if fn returns nil.
-func (s *Store) write(ctx context.Context, op string, fn func(tx pgx.Tx) error) error {
-	tx, err := s.pool.Begin(ctx)
-	if err != nil {
-		return dbError(op, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback(context.WithoutCancel(ctx))
-		return dbError(op, err)
-	}
-	if err := tx.Commit(ctx); err != nil {
-		return dbError(op, err)
-	}
 	return nil
 }
 

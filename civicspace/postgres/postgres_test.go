@@ -57,21 +57,9 @@ func open(t testing.TB) *postgres.Store {
 	return s
 }
 
-func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) civicspace.AssessmentStore { return open(t) })
-}
+func TestConformance(t *testing.T) { storetest.RunAll(t, open) }
 
-func BenchmarkCreate(b *testing.B) {
-	storetest.BenchCreate(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
-}
-
-func BenchmarkLatestPublished200(b *testing.B) {
-	storetest.BenchLatestPublished200(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
-}
-
-func BenchmarkObservations2000(b *testing.B) {
-	storetest.BenchObservations2000(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
-}
+func BenchmarkStore(b *testing.B) { storetest.BenchAll(b, open) }
 
 // rawConn connects to the test schema directly, as an operator would.
 func rawConn(t *testing.T, schema string) *pgx.Conn {
@@ -113,7 +101,7 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 	var n int
 	require.NoError(t, rawConn(t, schema).QueryRow(ctx, `SELECT COUNT(*) FROM schema_migrations`).Scan(&n))
-	require.Equal(t, len(migrationNames(t)), n)
+	require.Equal(t, len(storetest.MigrationNames(t)), n)
 }
 
 func TestMigrate(t *testing.T) {
@@ -121,7 +109,7 @@ func TestMigrate(t *testing.T) {
 	dsn, schema := testDSN(t), freshSchema(t)
 	applied, err := postgres.Migrate(ctx, dsn, postgres.WithSchema(schema))
 	require.NoError(t, err)
-	require.Equal(t, migrationNames(t), applied)
+	require.Equal(t, storetest.MigrationNames(t), applied)
 	applied, err = postgres.Migrate(ctx, dsn, postgres.WithSchema(schema))
 	require.NoError(t, err)
 	require.Empty(t, applied, "a second run has nothing to do")
@@ -155,35 +143,16 @@ func TestOpenErrors(t *testing.T) {
 }
 
 // TestImmutable checks that the schema itself refuses to change or erase
-// revisions and scores, whoever tries.
+// what is kept for ever, whoever tries (TRUNCATE included).
 func TestImmutable(t *testing.T) {
-	ctx := t.Context()
-	dsn, schema := testDSN(t), freshSchema(t)
-	s, err := postgres.Open(ctx, dsn, postgres.WithSchema(schema))
+	schema := freshSchema(t)
+	s, err := postgres.Open(t.Context(), testDSN(t), postgres.WithSchema(schema))
 	require.NoError(t, err)
 	defer s.Close()
-	rec, err := s.CreateAssessment(ctx, storetest.Fixture("NOR", "2025", civicspace.KindSelf), "alice")
-	require.NoError(t, err)
-	score := 50.0
-	require.NoError(t, s.PutScore(ctx, &civicspace.StoredScore{AssessmentID: rec.ID, Version: 1, PolicyDigest: "p", CatalogDigest: "c", Band: "open", Score: &score,
-		Result: []byte(`{}`), Observations: []civicspace.Observation{{Level: civicspace.LevelRating, ItemID: "overall", Score: &score}}}))
-
 	conn := rawConn(t, schema)
-	for _, stmt := range []string{
-		`UPDATE assessment_revisions SET document = '{}'`,
-		`DELETE FROM assessment_revisions`,
-		`TRUNCATE assessment_revisions CASCADE`,
-		`UPDATE scores SET band = 'closed'`,
-		`DELETE FROM scores`,
-		`UPDATE score_observations SET score = 0`,
-		`DELETE FROM score_observations`,
-		`DELETE FROM assessments`,
-		`TRUNCATE assessments CASCADE`,
-	} {
+	storetest.RunImmutable(t, s, func(ctx context.Context, stmt string) error {
 		_, err := conn.Exec(ctx, stmt)
-		require.ErrorContains(t, err, "never changed or deleted", stmt)
-	}
-	revs, err := s.Revisions(ctx, rec.ID)
-	require.NoError(t, err)
-	require.Len(t, revs, 1)
+		return err
+	}, `TRUNCATE assessment_revisions CASCADE`, `TRUNCATE assessments CASCADE`,
+		`TRUNCATE commitment_revisions CASCADE`, `TRUNCATE commitments CASCADE`)
 }

@@ -6,7 +6,7 @@ import (
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
-	"github.com/jackc/pgx/v5"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 )
 
 // latestPublished adds to q the query of the publication readers see for
@@ -53,26 +53,18 @@ func latestPublished(q *query, f civicspace.PublishedFilter) string {
 func (s *Store) LatestPublished(ctx context.Context, f civicspace.PublishedFilter) ([]*civicspace.Revision, error) {
 	q := &query{}
 	with := latestPublished(q, f)
-	rows, err := s.pool.Query(ctx, `WITH `+with+`
-		SELECT `+s.Assessments.RevisionColumns()+` FROM latest l
-		JOIN assessment_revisions r ON r.assessment_id = l.id AND r.version = l.published_version
-		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind`, q.args...)
-	if err != nil {
-		return nil, dbError("latest published", err)
-	}
-	defer rows.Close()
-	revs := []*civicspace.Revision{}
-	for rows.Next() {
-		rev, err := s.Assessments.ScanRevision(rows)
-		if err != nil {
-			return nil, dbError("latest published", err)
-		}
-		revs = append(revs, rev)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError("latest published", err)
-	}
-	return revs, nil
+	return s.Assessments.LatestPublishedOf(ctx, with, q.args...)
+}
+
+var _ civicspace.PublicationLister = (*Store)(nil)
+
+// Publications returns the publications LatestPublished(f) returns, in the
+// same order, without reading their documents: the latest query alone,
+// answered from the assessments_published index.
+func (s *Store) Publications(ctx context.Context, f civicspace.PublishedFilter) ([]civicspace.Publication, error) {
+	q := &query{}
+	with := latestPublished(q, f)
+	return s.Assessments.PublicationsOf(ctx, with, q.args...)
 }
 
 // Observations returns the stored numbers of the publications
@@ -98,33 +90,12 @@ func (s *Store) Observations(ctx context.Context, f civicspace.PublishedFilter, 
 	// picks a hash join over every stored observation, five times slower
 	// here. The publications come out ordered, so the final ORDER BY is
 	// an incremental sort.
-	rows, err := s.pool.Query(ctx, `WITH `+with+`
-		SELECT l.id, l.published_version, l.pub_country, l.pub_organisation, l.pub_period, l.pub_kind,
-			o.level, o.item_id, o.score, o.coverage, o.status
+	return s.Scores.ReadObservations(ctx, `WITH `+with+`
+		SELECT `+sqlrecord.ObservationColumns+`
 		FROM latest l CROSS JOIN LATERAL (
 			SELECT o.level, o.item_id, o.score, o.coverage, o.status FROM score_observations o
 			WHERE `+on.sql()+` OFFSET 0) o
 		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind, o.level, o.item_id`, on.args...)
-	if err != nil {
-		return nil, dbError("observations", err)
-	}
-	obs, err := pgx.CollectRows(rows, func(row pgx.CollectableRow) (civicspace.Observation, error) {
-		var (
-			o    civicspace.Observation
-			kind string
-		)
-		err := row.Scan(&o.AssessmentID, &o.Version, &o.Country, &o.Organisation, &o.Period, &kind,
-			&o.Level, &o.ItemID, &o.Score, &o.Coverage, &o.Status)
-		o.Kind = civicspace.Kind(kind)
-		return o, err
-	})
-	if err != nil {
-		return nil, dbError("observations", err)
-	}
-	if obs == nil {
-		obs = []civicspace.Observation{}
-	}
-	return obs, nil
 }
 
 // query builds a WHERE clause with numbered parameters.

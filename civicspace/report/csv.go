@@ -111,7 +111,7 @@ func RankingCSV(w io.Writer, r *civicspace.RankingResult) error {
 }
 
 // TrendCSVHeader is the header of TrendCSV.
-var TrendCSVHeader = []string{"subject", "kind", "period", "assessment_id", "version", "level", "item_id", "title", "score", "coverage", "status", "change"}
+var TrendCSVHeader = []string{"subject", "kind", "period", "assessment_id", "version", "level", "item_id", "title", "score", "coverage", "status", "change", "confidence"}
 
 // TrendCSV writes a trend, one row per item and period. A period without
 // an assessment has an empty assessment_id and empty values.
@@ -126,7 +126,7 @@ func TrendCSV(w io.Writer, tr *civicspace.TrendResult) error {
 					version = integer(per.Version)
 				}
 				t.row(txt(tr.Subject), txt(string(s.Kind)), txt(p.Period), txt(per.AssessmentID), version,
-					txt(it.Level), txt(it.ID), txt(it.Title), num(p.Score), num(p.Coverage), txt(p.Status), num(p.Change))
+					txt(it.Level), txt(it.ID), txt(it.Title), num(p.Score), num(p.Coverage), txt(p.Status), num(p.Change), txt(string(it.Confidence)))
 			}
 		}
 	}

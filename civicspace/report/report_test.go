@@ -216,13 +216,14 @@ func TestCSVInjection(t *testing.T) {
 	tr := &civicspace.TrendResult{Subject: "KEN", Series: []civicspace.TrendSeries{{
 		Kind:    civicspace.KindSelf,
 		Periods: []civicspace.TrendPeriod{{Period: "2024", AssessmentID: "a", Version: 1}, {Period: "2025", AssessmentID: "b", Version: 1}},
-		Items: []civicspace.TrendItem{{Level: "framework", ID: "fa", Title: "-1+1 looks like a formula", Points: []civicspace.TrendPoint{
+		Items: []civicspace.TrendItem{{Level: "framework", ID: "fa", Title: "-1+1 looks like a formula", Confidence: civicspace.Inferred, Points: []civicspace.TrendPoint{
 			{Period: "2024", Score: civicspace.Float(50)}, {Period: "2025", Score: civicspace.Float(46.5), Change: civicspace.Float(-3.5)},
 		}}},
 	}}}
 	trows := readCSV(t, render(t, report.CSV, tr), report.TrendCSVHeader)
 	require.Equal(t, "-3.5", trows[1][column(report.TrendCSVHeader, "change")])
 	require.Equal(t, "'-1+1 looks like a formula", trows[1][column(report.TrendCSVHeader, "title")])
+	require.Equal(t, "inferred", trows[1][column(report.TrendCSVHeader, "confidence")], "an item's confidence is carried into the CSV")
 
 	// Gap: the shadow's author cannot inject; comments are neutralised;
 	// differences stay negative numbers.

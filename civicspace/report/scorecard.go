@@ -35,7 +35,7 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 		}
 	}
 	for _, f := range r.Frameworks {
-		rows = append(rows, row{frameworkTitle(cat, f.ID), f.Score, f.Coverage, f.Status, 0})
+		rows = append(rows, row{frameworkTitle(cat, f.ID) + frameworkMarks(f), f.Score, f.Coverage, f.Status, 0})
 		walk(f.Groups, 1)
 	}
 
@@ -85,6 +85,8 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 	if c, ok := bandColours[band]; ok {
 		s.rect(bx, by, 180, 30, `rx="4" fill="`+c[1]+`"`)
 		s.text(bx+90, by+20, "Band: "+strings.ToUpper(band), `text-anchor="middle" font-weight="700" fill="#ffffff"`)
+	} else if band == civicspace.BandInsufficientData {
+		s.text(bx, by+20, "No band: coverage below the minimum of "+percentText(r.Rating.MinCoverage), `fill="`+colMuted+`"`)
 	} else {
 		s.text(bx, by+20, "No band: nothing applicable was answered", `fill="`+colMuted+`"`)
 	}
@@ -168,6 +170,20 @@ func Scorecard(w io.Writer, r *civicspace.Result, cat *civicspace.Catalog, opts 
 	foot := "Computed by policy " + shortDigest(r.Provenance.PolicyDigest) + " with " + cmp.Or(r.Provenance.EngineVersion, "an unknown engine")
 	s.text(24, height-16, clip(foot, 120), `font-size="11" fill="`+colMuted+`"`)
 	return s.close(w)
+}
+
+// frameworkMarks says, after a framework's title, how much of it the
+// catalog holds when that is not all of it, and its confidence when it is
+// not confirmed.
+func frameworkMarks(f civicspace.FrameworkScore) string {
+	var m string
+	if f.Scope.Provisions > f.Scope.Catalogued {
+		m += fmt.Sprintf(" (%d of %d)", f.Scope.Catalogued, f.Scope.Provisions)
+	}
+	if f.Confidence != "" && f.Confidence != civicspace.Confirmed {
+		m += " [" + string(f.Confidence) + "]"
+	}
+	return m
 }
 
 func capEffect(applied bool) string {

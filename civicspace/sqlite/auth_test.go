@@ -9,13 +9,8 @@ import (
 	"database/sql"
 	"github.com/civicspace/civicspace/civicspace"
 	"github.com/civicspace/civicspace/civicspace/sqlite"
-	"github.com/civicspace/civicspace/civicspace/storetest"
 	"github.com/stretchr/testify/require"
 )
-
-func TestAuthConformance(t *testing.T) {
-	storetest.RunAuth(t, func(t *testing.T) storetest.AuthStore { return open(t).(*sqlite.Store) })
-}
 
 // TestKeysNotInClear reads the keys table directly: the secret appears
 // nowhere in it, only its SHA-256.
@@ -51,8 +46,4 @@ func TestKeysNotInClear(t *testing.T) {
 	}
 	require.NoError(t, rows.Err())
 	require.Equal(t, 1, n)
-}
-
-func BenchmarkListVisible(b *testing.B) {
-	storetest.BenchListVisible(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
 }

@@ -30,6 +30,8 @@ func (dialect) NextSeq(table, column string) string {
 // IMMEDIATE on the one writer connection.
 func (dialect) LockCreates(context.Context, sqlrecord.Querier, string) error { return nil }
 
+func (dialect) JSONValue(p string) string { return p }
+
 func (dialect) ForUpdate() string { return "" }
 
 func jsonPath(path []string) string { return "'$." + strings.Join(path, ".") + "'" }
@@ -102,12 +104,20 @@ func (d database) QueryRow(ctx context.Context, query string, args ...any) sqlre
 }
 
 // Write runs fn in one write transaction (BEGIN IMMEDIATE), committed if
-// fn returns nil.
+// fn returns nil and rolled back if it fails or panics.
 func (d database) Write(ctx context.Context, fn func(tx sqlrecord.Querier) error) error {
 	tx, err := d.writer.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
+	// A panic in fn (a bug) must not leave the one writer connection in
+	// an open transaction: every later write would wait for it.
+	defer func() {
+		if p := recover(); p != nil {
+			_ = tx.Rollback()
+			panic(p)
+		}
+	}()
 	if err := fn(conn{tx}); err != nil {
 		_ = tx.Rollback()
 		return err

@@ -5,55 +5,14 @@ import (
 	"database/sql"
 	"embed"
 	"fmt"
-	"io/fs"
 	"log/slog"
-	"path"
-	"slices"
-	"strconv"
-	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/sqlrecord"
 )
 
 //go:embed migrations/*.sql
 var migrationFiles embed.FS
-
-// migration is one embedded schema change, numbered by its file name
-// (0001_initial.sql is version 1).
-type migration struct {
-	version int
-	name    string
-	sql     string
-}
-
-// loadMigrations returns the embedded migrations in version order.
-func loadMigrations(fsys fs.FS) ([]migration, error) {
-	names, err := fs.Glob(fsys, "migrations/*.sql")
-	if err != nil {
-		return nil, err
-	}
-	var ms []migration
-	for _, name := range names {
-		base := path.Base(name)
-		num, _, ok := strings.Cut(base, "_")
-		v, err := strconv.Atoi(num)
-		if !ok || err != nil || v <= 0 {
-			return nil, fmt.Errorf("migration %s: the name must start with a positive number and '_'", base)
-		}
-		body, err := fs.ReadFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		ms = append(ms, migration{version: v, name: base, sql: string(body)})
-	}
-	slices.SortFunc(ms, func(a, b migration) int { return a.version - b.version })
-	for i := 1; i < len(ms); i++ {
-		if ms[i].version == ms[i-1].version {
-			return nil, fmt.Errorf("migrations %s and %s have the same number", ms[i-1].name, ms[i].name)
-		}
-	}
-	return ms, nil
-}
 
 // Migrate applies the schema migrations the database file at path lacks,
 // creating the file if needed, and returns the names of those it applied.
@@ -73,7 +32,7 @@ func Migrate(ctx context.Context, path string, opts ...Option) ([]string, error)
 // which re-checks that it is still pending: two processes migrating the same
 // file at once apply each migration once.
 func migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) ([]string, error) {
-	ms, err := loadMigrations(migrationFiles)
+	ms, err := sqlrecord.LoadMigrations(migrationFiles)
 	if err != nil {
 		return nil, fmt.Errorf("sqlite: %w", err)
 	}
@@ -88,40 +47,40 @@ func migrate(ctx context.Context, db *sql.DB, logger *slog.Logger) ([]string, er
 	if err := db.QueryRowContext(ctx, `SELECT MAX(version) FROM schema_migrations`).Scan(&newest); err != nil {
 		return nil, fmt.Errorf("sqlite: migrate: %w", err)
 	}
-	if known := ms[len(ms)-1].version; newest.Valid && int(newest.Int64) > known {
+	if known := ms[len(ms)-1].Version; newest.Valid && int(newest.Int64) > known {
 		return nil, civicspace.Errorf(civicspace.EINTERNAL, "the database schema is at version %d but this program knows only up to %d: run a newer civicspace", newest.Int64, known)
 	}
 	var applied []string
 	for _, m := range ms {
 		done, err := applyMigration(ctx, db, m)
 		if err != nil {
-			return applied, fmt.Errorf("sqlite: migration %s: %w", m.name, err)
+			return applied, fmt.Errorf("sqlite: migration %s: %w", m.Name, err)
 		}
 		if done {
-			logger.InfoContext(ctx, "applied schema migration", "store", "sqlite", "migration", m.name)
-			applied = append(applied, m.name)
+			logger.InfoContext(ctx, "applied schema migration", "store", "sqlite", "migration", m.Name)
+			applied = append(applied, m.Name)
 		}
 	}
 	return applied, nil
 }
 
-func applyMigration(ctx context.Context, db *sql.DB, m migration) (bool, error) {
+func applyMigration(ctx context.Context, db *sql.DB, m sqlrecord.Migration) (bool, error) {
 	tx, err := db.BeginTx(ctx, nil)
 	if err != nil {
 		return false, err
 	}
 	defer tx.Rollback()
 	var n int
-	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.version).Scan(&n); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT COUNT(*) FROM schema_migrations WHERE version = ?`, m.Version).Scan(&n); err != nil {
 		return false, err
 	}
 	if n > 0 {
 		return false, nil
 	}
-	if _, err := tx.ExecContext(ctx, m.sql); err != nil {
+	if _, err := tx.ExecContext(ctx, m.SQL); err != nil {
 		return false, err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.version, m.name, now().UnixMicro()); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`, m.Version, m.Name, now().UnixMicro()); err != nil {
 		return false, err
 	}
 	return true, tx.Commit()

@@ -2,7 +2,6 @@ package sqlite
 
 import (
 	"context"
-	"database/sql"
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -56,26 +55,17 @@ func latestPublished(f civicspace.PublishedFilter) (string, []any) {
 // period and kind f selects, ordered by subject, period and kind.
 func (s *Store) LatestPublished(ctx context.Context, f civicspace.PublishedFilter) ([]*civicspace.Revision, error) {
 	with, args := latestPublished(f)
-	rows, err := s.reader.QueryContext(ctx, `WITH `+with+`
-		SELECT `+s.Assessments.RevisionColumns()+` FROM latest l
-		JOIN assessment_revisions r ON r.assessment_id = l.id AND r.version = l.published_version
-		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind`, args...)
-	if err != nil {
-		return nil, dbError("latest published", err)
-	}
-	defer rows.Close()
-	revs := []*civicspace.Revision{}
-	for rows.Next() {
-		rev, err := s.Assessments.ScanRevision(rows)
-		if err != nil {
-			return nil, dbError("latest published", err)
-		}
-		revs = append(revs, rev)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError("latest published", err)
-	}
-	return revs, nil
+	return s.Assessments.LatestPublishedOf(ctx, with, args...)
+}
+
+var _ civicspace.PublicationLister = (*Store)(nil)
+
+// Publications returns the publications LatestPublished(f) returns, in the
+// same order, without reading their documents: the latest query alone,
+// answered from the assessments_published index.
+func (s *Store) Publications(ctx context.Context, f civicspace.PublishedFilter) ([]civicspace.Publication, error) {
+	with, args := latestPublished(f)
+	return s.Assessments.PublicationsOf(ctx, with, args...)
 }
 
 // Observations returns the stored numbers of the publications
@@ -98,47 +88,10 @@ func (s *Store) Observations(ctx context.Context, f civicspace.PublishedFilter, 
 	// scanned the observations and looked up the publications for each:
 	// 6.7 s instead of 1.1 s for 280,000 observations, 40 ms instead of
 	// 14 ms for 2,000 ratings.
-	rows, err := s.reader.QueryContext(ctx, `WITH `+with+`
-		SELECT l.id, l.published_version, l.pub_country, l.pub_organisation, l.pub_period, l.pub_kind,
-			o.level, o.item_id, o.score, o.coverage, o.status
+	return s.Scores.ReadObservations(ctx, `WITH `+with+`
+		SELECT `+sqlrecord.ObservationColumns+`
 		FROM latest l
 		CROSS JOIN score_observations o ON o.assessment_id = l.id AND o.version = l.published_version AND o.policy_digest = ?
 		WHERE TRUE`+cond+`
 		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind, o.level, o.item_id`, args...)
-	if err != nil {
-		return nil, dbError("observations", err)
-	}
-	defer rows.Close()
-	obs := []civicspace.Observation{}
-	for rows.Next() {
-		var (
-			o               civicspace.Observation
-			kind            string
-			score, coverage sql.NullFloat64
-		)
-		if err := rows.Scan(&o.AssessmentID, &o.Version, &o.Country, &o.Organisation, &o.Period, &kind,
-			&o.Level, &o.ItemID, &score, &coverage, &o.Status); err != nil {
-			return nil, dbError("observations", err)
-		}
-		o.Kind, o.Score, o.Coverage = civicspace.Kind(kind), floatPtr(score), floatPtr(coverage)
-		obs = append(obs, o)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, dbError("observations", err)
-	}
-	return obs, nil
-}
-
-func floatPtr(f sql.NullFloat64) *float64 {
-	if !f.Valid {
-		return nil
-	}
-	return &f.Float64
-}
-
-func nullFloat(f *float64) sql.NullFloat64 {
-	if f == nil {
-		return sql.NullFloat64{}
-	}
-	return sql.NullFloat64{Float64: *f, Valid: true}
 }

@@ -8,5 +8,5 @@ import (
 )
 
 func TestReference(t *testing.T) {
-	storetest.RunReference(t, func(t *testing.T) civicspace.ReferenceStore { return open(t).(civicspace.ReferenceStore) })
+	storetest.RunReference(t, func(t *testing.T) civicspace.ReferenceStore { return open(t) })
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net/url"
 	"runtime"
@@ -29,17 +28,9 @@ type Store struct {
 	// last committed state while the writer writes.
 	reader *sql.DB
 
-	// The versioned records, kept by the engine both stores share.
-	*sqlrecord.Assessments
-	*sqlrecord.Commitments
-	// The official figures, in their own table.
-	*sqlrecord.References
+	// Records, scores, keys, audit and packs: the SQL both stores share.
+	sqlrecord.Stores
 }
-
-var (
-	_ civicspace.AssessmentStore = (*Store)(nil)
-	_ civicspace.CommitmentStore = (*Store)(nil)
-)
 
 // Option configures Open and Migrate.
 type Option func(*config)
@@ -47,15 +38,6 @@ type Option func(*config)
 type config struct {
 	logger  *slog.Logger
 	readers int
-}
-
-// WithLogger logs migrations to l. The default discards.
-func WithLogger(l *slog.Logger) Option {
-	return func(c *config) {
-		if l != nil {
-			c.logger = l
-		}
-	}
 }
 
 // WithMaxReaders bounds the read connection pool (default: the number of
@@ -68,14 +50,15 @@ func WithMaxReaders(n int) Option {
 	}
 }
 
+// WithLogger logs migrations to l. The default discards.
+func WithLogger(l *slog.Logger) Option { return func(c *config) { c.logger = l } }
+
 func newConfig(opts []Option) *config {
-	c := &config{
-		logger:  slog.New(slog.NewTextHandler(io.Discard, nil)),
-		readers: max(4, runtime.NumCPU()),
-	}
+	c := &config{readers: max(4, runtime.NumCPU())}
 	for _, o := range opts {
 		o(c)
 	}
+	c.logger = sqlrecord.Logger(c.logger)
 	return c
 }
 
@@ -153,9 +136,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 
 func newStore(writer, reader *sql.DB) *Store {
 	db := database{reader: reader, writer: writer}
-	return &Store{writer: writer, reader: reader,
-		Assessments: sqlrecord.NewAssessments(db, dialect{}), Commitments: sqlrecord.NewCommitments(db, dialect{}),
-		References: sqlrecord.NewReferences(db, dialect{})}
+	return &Store{writer: writer, reader: reader, Stores: sqlrecord.NewStores(db, dialect{})}
 }
 
 func openWriter(ctx context.Context, path string) (*sql.DB, error) {
@@ -224,23 +205,6 @@ func (s *Store) Ping(ctx context.Context) error {
 // Close closes the database. Every acknowledged write is already on disk.
 func (s *Store) Close() error {
 	return errors.Join(s.reader.Close(), s.writer.Close())
-}
-
-// write runs fn in one write transaction (BEGIN IMMEDIATE), committed if fn
-// returns nil.
-func (s *Store) write(ctx context.Context, op string, fn func(tx *sql.Tx) error) error {
-	tx, err := s.writer.BeginTx(ctx, nil)
-	if err != nil {
-		return dbError(op, err)
-	}
-	if err := fn(tx); err != nil {
-		_ = tx.Rollback()
-		return dbError(op, err)
-	}
-	if err := tx.Commit(); err != nil {
-		return dbError(op, err)
-	}
-	return nil
 }
 
 // dbError wraps a driver error with the operation; domain errors pass

@@ -1,6 +1,7 @@
 package sqlite_test
 
 import (
+	"context"
 	"database/sql"
 	"path/filepath"
 	"sync"
@@ -12,28 +13,16 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-func open(t testing.TB) civicspace.AssessmentStore {
+func open(t testing.TB) *sqlite.Store {
 	t.Helper()
 	s, err := sqlite.Open(t.Context(), filepath.Join(t.TempDir(), "civicspace.db"))
 	require.NoError(t, err)
 	return s
 }
 
-func TestConformance(t *testing.T) {
-	storetest.Run(t, func(t *testing.T) civicspace.AssessmentStore { return open(t) })
-}
+func TestConformance(t *testing.T) { storetest.RunAll(t, open) }
 
-func BenchmarkCreate(b *testing.B) {
-	storetest.BenchCreate(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
-}
-
-func BenchmarkLatestPublished200(b *testing.B) {
-	storetest.BenchLatestPublished200(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
-}
-
-func BenchmarkObservations2000(b *testing.B) {
-	storetest.BenchObservations2000(b, func(b *testing.B) civicspace.AssessmentStore { return open(b) })
-}
+func BenchmarkStore(b *testing.B) { storetest.BenchAll(b, open) }
 
 // rawDB opens the file directly, as an operator would.
 func rawDB(t *testing.T, path string) *sql.DB {
@@ -59,7 +48,7 @@ func TestMigrate(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "civicspace.db")
 	applied, err := sqlite.Migrate(ctx, path)
 	require.NoError(t, err)
-	require.Equal(t, migrationNames(t), applied)
+	require.Equal(t, storetest.MigrationNames(t), applied)
 	applied, err = sqlite.Migrate(ctx, path)
 	require.NoError(t, err)
 	require.Empty(t, applied, "a second run has nothing to do")
@@ -104,37 +93,19 @@ func TestConcurrentOpen(t *testing.T) {
 	}
 	var n int
 	require.NoError(t, rawDB(t, path).QueryRow(`SELECT COUNT(*) FROM schema_migrations`).Scan(&n))
-	require.Equal(t, len(migrationNames(t)), n)
+	require.Equal(t, len(storetest.MigrationNames(t)), n)
 }
 
 // TestImmutable checks that the schema itself refuses to change or erase
-// revisions and scores, whoever tries.
+// what is kept for ever, whoever tries.
 func TestImmutable(t *testing.T) {
-	ctx := t.Context()
 	path := filepath.Join(t.TempDir(), "civicspace.db")
-	s, err := sqlite.Open(ctx, path)
+	s, err := sqlite.Open(t.Context(), path)
 	require.NoError(t, err)
 	defer s.Close()
-	rec, err := s.CreateAssessment(ctx, storetest.Fixture("NOR", "2025", civicspace.KindSelf), "alice")
-	require.NoError(t, err)
-	score := 50.0
-	require.NoError(t, s.PutScore(ctx, &civicspace.StoredScore{AssessmentID: rec.ID, Version: 1, PolicyDigest: "p", CatalogDigest: "c", Band: "open", Score: &score,
-		Result: []byte(`{}`), Observations: []civicspace.Observation{{Level: civicspace.LevelRating, ItemID: "overall", Score: &score}}}))
-
 	db := rawDB(t, path)
-	for _, stmt := range []string{
-		`UPDATE assessment_revisions SET document = '{}'`,
-		`DELETE FROM assessment_revisions`,
-		`UPDATE scores SET band = 'closed'`,
-		`DELETE FROM scores`,
-		`UPDATE score_observations SET score = 0`,
-		`DELETE FROM score_observations`,
-		`DELETE FROM assessments`,
-	} {
+	storetest.RunImmutable(t, s, func(ctx context.Context, stmt string) error {
 		_, err := db.ExecContext(ctx, stmt)
-		require.ErrorContains(t, err, "never", stmt)
-	}
-	revs, err := s.Revisions(ctx, rec.ID)
-	require.NoError(t, err)
-	require.Len(t, revs, 1)
+		return err
+	})
 }

@@ -177,3 +177,33 @@ func (s *Assessments) visible(q *Query, o *civicspace.Ownership, author string) 
 	}
 	q.Add("(x.published_version > 0 OR ("+strings.Join(owned, " AND ")+"))", args...)
 }
+
+// LatestPublishedOf returns the published revisions a WITH clause selects:
+// with defines latest (id, published_version, pub_subject_key,
+// pub_period, pub_kind, …), each store's fastest query of the latest
+// publication of each subject, period and kind; they come ordered by
+// subject, period and kind.
+func (s *Assessments) LatestPublishedOf(ctx context.Context, with string, args ...any) ([]*civicspace.Revision, error) {
+	revs, err := queryAll(ctx, s.t.db, s.ScanRevision, `WITH `+with+`
+		SELECT `+s.t.RevisionColumns()+` FROM latest l
+		JOIN assessment_revisions r ON r.assessment_id = l.id AND r.version = l.published_version
+		ORDER BY l.pub_subject_key, l.pub_period, l.pub_kind`, args...)
+	return revs, Error(s.t.d, "latest published", err)
+}
+
+// PublicationsOf returns the publications a WITH clause as for
+// LatestPublishedOf selects, without reading their documents.
+func (s *Assessments) PublicationsOf(ctx context.Context, with string, args ...any) ([]civicspace.Publication, error) {
+	pubs, err := queryAll(ctx, s.t.db, func(row Row) (civicspace.Publication, error) {
+		var (
+			p    civicspace.Publication
+			kind string
+		)
+		err := row.Scan(&p.AssessmentID, &p.Version, &p.Country, &p.Organisation, &p.Period, &kind)
+		p.Kind = civicspace.Kind(kind)
+		return p, err
+	}, `WITH `+with+`
+		SELECT id, published_version, pub_country, pub_organisation, pub_period, pub_kind FROM latest
+		ORDER BY pub_subject_key, pub_period, pub_kind`, args...)
+	return pubs, Error(s.t.d, "publications", err)
+}

@@ -60,6 +60,9 @@ type Dialect interface {
 	// sequence numbers they draw are in commit order and a reader paging
 	// by them never passes a row committed later.
 	LockCreates(ctx context.Context, tx Querier, table string) error
+	// JSONValue is the placeholder p as a value for a column of JSON the
+	// database checks (jsonb: "p::jsonb").
+	JSONValue(p string) string
 	// ForUpdate is appended to a SELECT of one row a write will change
 	// ("" where the database has a single writer).
 	ForUpdate() string
@@ -150,6 +153,33 @@ func (d timeDest) Scan(src any) error {
 
 var _ sql.Scanner = timeDest{}
 
+// ScanOptTime is ScanTime for a column that may be NULL (a nil *t).
+func ScanOptTime(t **time.Time) any { return optTimeDest{t} }
+
+type optTimeDest struct{ t **time.Time }
+
+func (d optTimeDest) Scan(src any) error {
+	if src == nil {
+		*d.t = nil
+		return nil
+	}
+	var t time.Time
+	if err := (timeDest{&t}).Scan(src); err != nil {
+		return err
+	}
+	*d.t = &t
+	return nil
+}
+
+// optTime is an optional time as the database keeps it (nil for NULL), in
+// whole microseconds.
+func optTime(d Dialect, t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return d.Time(t.UTC().Truncate(time.Microsecond))
+}
+
 // Now is the time stamped on a write: UTC, in microseconds, which both
 // stores keep exactly.
 func Now() time.Time { return time.Now().UTC().Truncate(time.Microsecond) }
@@ -214,4 +244,23 @@ func JSONArray[T ~string](xs []T) string {
 	}
 	b, _ := json.Marshal(xs)
 	return string(b)
+}
+
+// queryAll reads every row of a query with scan (an empty slice, not nil,
+// for none).
+func queryAll[T any](ctx context.Context, q Querier, scan func(Row) (T, error), query string, args ...any) ([]T, error) {
+	rows, err := q.Query(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }

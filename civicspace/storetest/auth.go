@@ -48,7 +48,7 @@ func testKeys(t *testing.T, s AuthStore) {
 	}, "cli", created)
 	require.NoError(t, err)
 	require.NoError(t, s.CreateKey(ctx, k))
-	require.Equal(t, civicspace.ECONFLICT, civicspace.ErrorCode(s.CreateKey(ctx, k)), "an ID is used once")
+	require.Equal(t, civicspace.ESTATE, civicspace.ErrorCode(s.CreateKey(ctx, k)), "an ID is used once")
 
 	got, err := s.Key(ctx, k.ID)
 	require.NoError(t, err)
@@ -148,7 +148,7 @@ func testPolicyPacks(t *testing.T, s AuthStore) {
 	require.False(t, p1.UploadedAt.IsZero())
 	again := *p1
 	again.Digest = "sha256:bb"
-	require.Equal(t, civicspace.ECONFLICT, civicspace.ErrorCode(s.PutPolicyPack(ctx, &again)), "a version is written once")
+	require.Equal(t, civicspace.ESTATE, civicspace.ErrorCode(s.PutPolicyPack(ctx, &again)), "a version is written once")
 
 	p2 := &civicspace.PolicyPack{Name: "strict", Version: "1.1.0", Digest: "sha256:cc", UploadedBy: "key:admin1",
 		Files: map[string]string{"civicspace/policy/data.json": `{"min_coverage": 0.95}`}}

@@ -925,7 +925,7 @@ func testScores(t *testing.T, s civicspace.AssessmentStore) {
 	} {
 		other := *first
 		change(&other)
-		requireCode(t, civicspace.ECONFLICT, s.PutScore(ctx, &other), name)
+		requireCode(t, civicspace.ESTATE, s.PutScore(ctx, &other), name)
 	}
 	got, err = s.Score(ctx, rec.ID, 3, "sha256:policy-a")
 	require.NoError(t, err)

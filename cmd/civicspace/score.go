@@ -256,7 +256,7 @@ func writeResultTables(w io.Writer, inputs []assessmentInput, results []*civicsp
 		}
 		fmt.Fprintln(tw)
 		n := min(len(r.Findings), topFindings)
-		fmt.Fprintf(tw, "FINDINGS (%d of %d, costliest first)\tANSWER\tPOINTS\tCOST\tRECOMMENDATIONS\n", n, len(r.Findings))
+		fmt.Fprintf(tw, "FINDINGS (%d of %d, red flags first, then costliest)\tANSWER\tPOINTS\tCOST\tRECOMMENDATIONS\n", n, len(r.Findings))
 		for _, f := range r.Findings[:n] {
 			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", f.Indicator, f.Answer, optNumber(f.Points), civicspace.FormatNumber(f.Cost), strings.Join(f.Recommendations, ", "))
 		}

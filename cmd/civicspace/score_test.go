@@ -133,9 +133,9 @@ func TestScoreTable(t *testing.T) {
 	require.Equal(t, exitOK, code, stderr)
 	require.Contains(t, out, "== "+exampleRestrictive+": XAB, 2025-01-01/2025-12-31, shadow assessment, roles domestic")
 	require.Contains(t, out, "== "+exampleOpen+": XAA")
-	require.Regexp(t, `RATING\s+repressed\s+score 40\s`, out)
-	require.Regexp(t, `CAP\s+40\s+foreign-agent-law-in-force\s+applied`, out)
-	require.Regexp(t, `(?m)^FINDINGS \(10 of \d+, costliest first\)`, out)
+	require.Regexp(t, `RATING\s+repressed\s+score 30\s`, out)
+	require.Regexp(t, `CAP\s+30\s+foreign-agent-law-in-force\s+applied`, out)
+	require.Regexp(t, `(?m)^FINDINGS \(10 of \d+, red flags first, then costliest\)`, out)
 	require.Contains(t, out, "PROVENANCE")
 
 	code, _, stderr = runCLI(t, "", "score", "--format", "yaml", exampleOpen)

@@ -82,8 +82,13 @@ func worsen(t *testing.T, cat *civicspace.Catalog, a *civicspace.Assessment, n i
 		if id, _ := ans.Value.Option(); id == worst.ID {
 			continue
 		}
+		prev := ans
 		ans.Value = civicspace.OptionValue(worst.ID)
 		a.Answers[ind.ID] = ans
+		if len(a.Validate(cat, civicspace.DefaultCountries())) > 0 {
+			a.Answers[ind.ID] = prev // it would contradict another answer
+			continue
+		}
 		if ids = append(ids, ind.ID); len(ids) == n {
 			return ids
 		}

@@ -191,15 +191,25 @@ func clone(a *civicspace.Assessment) *civicspace.Assessment {
 }
 
 // degrade gives the worst valid answer to n answered indicators picked at
-// random.
+// random, skipping a change that would contradict another answer.
 func degrade(cat *civicspace.Catalog, a *civicspace.Assessment, n int, rng *rand.Rand) {
 	ids := answeredIDs(a)
 	rng.Shuffle(len(ids), func(i, j int) { ids[i], ids[j] = ids[j], ids[i] })
-	for _, id := range ids[:min(n, len(ids))] {
+	changed := 0
+	for _, id := range ids {
+		if changed == n {
+			break
+		}
 		ind, _ := cat.Indicator(id)
-		ans := a.Answers[id]
+		prev := a.Answers[id]
+		ans := prev
 		ans.Value = worst(ind)
 		a.Answers[id] = ans
+		if len(a.Validate(cat, civicspace.DefaultCountries())) > 0 {
+			a.Answers[id] = prev
+			continue
+		}
+		changed++
 	}
 }
 

@@ -25,7 +25,20 @@ result := {
 	"statuses": [status(c) | some c in input.cases],
 	"red_flags": extra_red_flags,
 	"score": score,
-	"band": band(score),
+	"band": rating_band,
+}
+
+# min_rating_coverage is the coverage below which the rating has no band.
+min_rating_coverage := object.get(policy, "min_rating_coverage", 0)
+
+# METADATA
+# title: coverage gate
+# description: |
+#   An answered rating whose coverage is below min_rating_coverage has no
+#   score and no band: too little of what applies is known to rate it.
+insufficient if {
+	input.rating.uncapped != null
+	input.rating.coverage < min_rating_coverage
 }
 
 # METADATA
@@ -56,20 +69,29 @@ caps := array.concat([f.cap | some f in input.red_flags], [f.cap | some f in ext
 # description: The overall score is the lowest of the uncapped score and every raised cap.
 score := null if input.rating.uncapped == null
 
+else := null if insufficient
+
 else := min(array.concat([input.rating.uncapped], caps))
+
+rating_band := "insufficient_data" if insufficient
+
+else := band(score)
 
 # METADATA
 # title: rating band
-# description: The band whose cut-off the capped score exceeds, best first; not rated without a score.
+# description: |
+#   The first band whose cut-off the capped score reaches, best first (a
+#   score of 80 is open, as a recommendation scoring 80 is met); not rated
+#   without a score.
 band(s) := "not_rated" if s == null
 
-else := "open" if s > policy.bands.open
+else := "open" if s >= policy.bands.open
 
-else := "narrowed" if s > policy.bands.narrowed
+else := "narrowed" if s >= policy.bands.narrowed
 
-else := "obstructed" if s > policy.bands.obstructed
+else := "obstructed" if s >= policy.bands.obstructed
 
-else := "repressed" if s > policy.bands.repressed
+else := "repressed" if s >= policy.bands.repressed
 
 else := "closed"
 
@@ -83,11 +105,12 @@ explanations := {
 		"not_assessed": sprintf("not assessed: answers cover less than %v of its indicators' weight", [policy.min_coverage]),
 	},
 	"band": {
-		"open": sprintf("open: a score above %v", [policy.bands.open]),
-		"narrowed": sprintf("narrowed: a score above %v, up to %v", [policy.bands.narrowed, policy.bands.open]),
-		"obstructed": sprintf("obstructed: a score above %v, up to %v", [policy.bands.obstructed, policy.bands.narrowed]),
-		"repressed": sprintf("repressed: a score above %v, up to %v", [policy.bands.repressed, policy.bands.obstructed]),
-		"closed": sprintf("closed: a score of %v or less", [policy.bands.repressed]),
+		"open": sprintf("open: a score of %v or more", [policy.bands.open]),
+		"narrowed": sprintf("narrowed: a score of %v or more and below %v", [policy.bands.narrowed, policy.bands.open]),
+		"obstructed": sprintf("obstructed: a score of %v or more and below %v", [policy.bands.obstructed, policy.bands.narrowed]),
+		"repressed": sprintf("repressed: a score of %v or more and below %v", [policy.bands.repressed, policy.bands.obstructed]),
+		"closed": sprintf("closed: a score below %v", [policy.bands.repressed]),
 		"not_rated": "not rated: no applicable indicator is answered",
+		"insufficient_data": sprintf("insufficient data: answers cover less than %v of the applicable indicators' weight, so there is no band", [min_rating_coverage]),
 	},
 }

@@ -4,6 +4,7 @@ import data.civicspace.judgements
 
 policy := {
 	"min_coverage": 0.5,
+	"min_rating_coverage": 0.6,
 	"status": {"met": 80, "partially_met": 40},
 	"bands": {"open": 80, "narrowed": 60, "obstructed": 40, "repressed": 20},
 }
@@ -45,15 +46,18 @@ band(s) := b if {
 	b := judgements.band(s) with data.civicspace.policy as policy
 }
 
+# A band starts at its cut-off: 80 is open, as a recommendation scoring 80
+# is met.
 test_bands if {
 	band(100) == "open"
-	band(80.1) == "open"
-	band(80) == "narrowed"
-	band(60.1) == "narrowed"
-	band(60) == "obstructed"
-	band(40) == "repressed"
-	band(20.1) == "repressed"
-	band(20) == "closed"
+	band(80) == "open"
+	band(79.9) == "narrowed"
+	band(60) == "narrowed"
+	band(59.9) == "obstructed"
+	band(40) == "obstructed"
+	band(39.9) == "repressed"
+	band(20) == "repressed"
+	band(19.9) == "closed"
 	band(0) == "closed"
 	band(null) == "not_rated"
 }
@@ -115,5 +119,18 @@ test_extra_red_flags_cap_the_score if {
 test_explanations_quote_thresholds if {
 	e := judgements.explanations with data.civicspace.policy as policy
 	e.status.met == "met: a score of 80 or more"
-	e.band.closed == "closed: a score of 20 or less"
+	e.band.closed == "closed: a score below 20"
+	e.band.open == "open: a score of 80 or more"
+	e.band.insufficient_data == "insufficient data: answers cover less than 0.6 of the applicable indicators' weight, so there is no band"
+}
+
+# Below the minimum coverage there is no score and no band, whatever the
+# answers say; at the minimum the rating is banded.
+test_coverage_gate if {
+	low := result({"cases": [], "rating": {"uncapped": 95, "coverage": 0.59}, "red_flags": []})
+	low.score == null
+	low.band == "insufficient_data"
+	at := result({"cases": [], "rating": {"uncapped": 95, "coverage": 0.6}, "red_flags": []})
+	at.score == 95
+	at.band == "open"
 }

@@ -123,14 +123,18 @@ count_more(ind, v) := {
 
 # METADATA
 # title: percentage
-# description: A percentage earns its own value, or 100 minus it when lower is better.
+# description: |
+#   A percentage earns points linearly up to its documented target: 0 at 0%
+#   and 100 at the target or more, reversed when lower is better (100 at 0%,
+#   0 at the target or more). Without a target the target is 100%.
 percentage(ind, v) := {
 	"points": p,
 	"rule": "civicspace.points.percentage",
-	"explanation": sprintf("percentage, %s: %v%% earns %v", [direction_text[ind.direction], v, p]),
+	"explanation": sprintf("percentage, %s, target %v%%: %v%% earns %v", [direction_text[ind.direction], t, v, p]),
 } if {
 	is_number(v)
-	p := round1(directed(ind.direction, v))
+	t := object.get(object.get(ind, "percentage", {}), "target", 100)
+	p := round1(directed(ind.direction, min([100, (100 * v) / t])))
 }
 
 # METADATA
@@ -164,9 +168,19 @@ flag(id, rf, v) := {
 	"id": rf.id,
 	"indicator": id,
 	"title": rf.title,
-	"cap": rf.cap,
-	"explanation": sprintf("red flag %q: the answer %v %s, which caps the rating at %v", [rf.title, json.marshal(v), condition_text(rf.when), rf.cap]),
+	"cap": c,
+	"explanation": sprintf("red flag %q: the answer %v %s, which caps the rating at %v", [rf.title, json.marshal(v), condition_text(rf.when), c]),
+} if {
+	c := flag_cap(rf, v)
 }
+
+# METADATA
+# title: graded red flag
+# description: A graded red flag caps at the grade of the option answered; other answers cap at the flag's cap.
+flag_cap(rf, v) := c if {
+	is_string(v)
+	c := rf.grades[v]
+} else := rf.cap
 
 # METADATA
 # title: red flag, equals

@@ -14,6 +14,12 @@ inds := {
 	"c.more": {"type": "count", "direction": "higher_is_better", "count": {"target": 8}},
 	"p.up": {"type": "percentage", "direction": "higher_is_better"},
 	"p.down": {"type": "percentage", "direction": "lower_is_better"},
+	"p.target": {"type": "percentage", "direction": "higher_is_better", "percentage": {"target": 25}},
+	"graded": {
+		"type": "choice", "direction": "higher_is_better",
+		"options": {"none": {"label": "None", "points": 100}, "convicted": {"label": "Convicted", "points": 60}, "ignored": {"label": "Ignored", "points": 0}},
+		"red_flag": {"id": "rf.g", "title": "Killing", "cap": 40, "when": {"options": ["convicted", "ignored"]}, "grades": {"convicted": 60, "ignored": 20}},
+	},
 	"ch": {
 		"type": "choice", "direction": "higher_is_better",
 		"options": {"full": {"label": "Fully", "points": 100}, "part": {"label": "Partly", "points": 50}, "none": {"label": "Not at all", "points": 0}},
@@ -78,7 +84,7 @@ test_percentage if {
 	run("p.up", 72.5).points == 72.5
 	run("p.down", 72.5).points == 27.5
 	run("p.up", 72.5).rule == "civicspace.points.percentage"
-	run("p.down", 10).explanation == "percentage, lower is better: 10% earns 90"
+	run("p.down", 10).explanation == "percentage, lower is better, target 100%: 10% earns 90"
 }
 
 test_choice_earns_option_points if {
@@ -148,4 +154,19 @@ test_results_keep_input_order if {
 		with data.civicspace.catalog.indicators as inds
 		with data.civicspace.policy as policy
 	[r.points | some r in rs] == [100, 0, 50]
+}
+
+# A percentage earns full points at its documented target.
+test_percentage_target if {
+	run("p.target", 10).points == 40
+	run("p.target", 25).points == 100
+	run("p.target", 80).points == 100
+	run("p.target", 10).explanation == "percentage, higher is better, target 25%: 10% earns 40"
+}
+
+# A graded red flag caps at the grade of the option answered.
+test_graded_red_flag if {
+	[f.cap | some f in run("graded", "convicted").red_flags] == [60]
+	[f.cap | some f in run("graded", "ignored").red_flags] == [20]
+	run("graded", "none").red_flags == []
 }
