@@ -111,11 +111,25 @@ func (s *Service) ImportAssessments(ctx context.Context, items []ImportItem, pro
 		return nil, err
 	}
 	report := &ImportReport{Results: make([]ImportResult, 0, len(items))}
+	// Two items with one identity in one import would overwrite each
+	// other, and a second import would change the draft again: the later
+	// one is refused.
+	first := map[string]string{}
 	for i, item := range items {
 		if err := ctx.Err(); err != nil {
 			return report, err
 		}
-		res, err := s.importOne(ctx, item)
+		var res ImportResult
+		var err error
+		if a := item.Assessment; item.Err == nil && a != nil {
+			id := a.Subject.Key() + "|" + a.Period.Key() + "|" + string(a.Kind) + "|" + a.Author
+			if src, dup := first[id]; dup {
+				item.Err = Errorf(ECONFLICT, "%s is the same assessment (%s %s %s by %s) as %s in this import: import one of them", item.Source, a.Subject.Key(), a.Period, a.Kind, a.Author, src)
+			} else {
+				first[id] = item.Source
+			}
+		}
+		res, err = s.importOne(ctx, item)
 		if err != nil {
 			return report, err
 		}

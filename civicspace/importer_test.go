@@ -164,9 +164,17 @@ func TestImportAssessmentsPeriodKey(t *testing.T) {
 	year := exampleAssessment(t, "open-xaa.json")
 	ranged := exampleAssessment(t, "open-xaa.json")
 	ranged.Period = civicspace.MustPeriod("2025-01-01/2025-12-31")
-	report, err := svc.ImportAssessments(ctx, []civicspace.ImportItem{{Source: "year", Assessment: year}, {Source: "range", Assessment: ranged}}, nil)
+	first, err := svc.ImportAssessments(ctx, []civicspace.ImportItem{{Source: "year", Assessment: year}}, nil)
 	require.NoError(t, err)
-	require.Equal(t, civicspace.ImportCreated, report.Results[0].Outcome)
-	require.Equal(t, civicspace.ImportUpdated, report.Results[1].Outcome)
-	require.Equal(t, report.Results[0].ID, report.Results[1].ID)
+	require.Equal(t, civicspace.ImportCreated, first.Results[0].Outcome)
+	second, err := svc.ImportAssessments(ctx, []civicspace.ImportItem{{Source: "range", Assessment: ranged}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, civicspace.ImportUpdated, second.Results[0].Outcome)
+	require.Equal(t, first.Results[0].ID, second.Results[0].ID)
+
+	// In one import, the second of one identity is refused.
+	both, err := svc.ImportAssessments(ctx, []civicspace.ImportItem{{Source: "year", Assessment: year}, {Source: "range", Assessment: ranged}}, nil)
+	require.NoError(t, err)
+	require.Equal(t, civicspace.ECONFLICT, both.Results[1].Code)
+	require.Contains(t, both.Results[1].Message, "as year in this import")
 }

@@ -58,8 +58,8 @@ type Store interface {
 	KeyStore
 	AuditStore
 	PolicyPackStore
-	Transactor
 	ReferenceStore
+	Transactor
 }
 
 func (s *Service) logger() *slog.Logger {

@@ -16,6 +16,7 @@ type Stores struct {
 	*Commitments
 	*Scores
 	*Access
+	// The official figures (reference_observations).
 	*References
 	db *atomicDB
 	d  Dialect
