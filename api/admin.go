@@ -3,9 +3,13 @@ package api
 import (
 	"context"
 	"encoding/json"
+	"io"
+	"net/url"
+	"strconv"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/report"
 )
 
 // The admin operations: API keys, policy packs, the audit trail and
@@ -73,6 +77,10 @@ func (s *Server) RevokeKey(ctx context.Context, req RevokeKeyRequestObject) (Rev
 // ListAudit reads the audit trail, newest first.
 func (s *Server) ListAudit(ctx context.Context, req ListAuditRequestObject) (ListAuditResponseObject, error) {
 	p := req.Params
+	f, err := negotiate(ctx, string(p.Format), report.JSON, report.CSV)
+	if err != nil {
+		return nil, err
+	}
 	page, err := s.svc.Audit(ctx, civicspace.AuditFilter{
 		Actor: p.Actor, Action: p.Action, Target: p.Target, Since: p.Since, Until: p.Until,
 		PageSize: civicspace.ClampPageSize(p.PageSize), PageToken: p.PageToken,
@@ -80,19 +88,52 @@ func (s *Server) ListAudit(ctx context.Context, req ListAuditRequestObject) (Lis
 	if err != nil {
 		return nil, err
 	}
-	out := ListAudit200JSONResponse{Entries: make([]AuditEntry, len(page.Entries)), NextPageToken: page.NextPageToken}
+	var link *string
+	if page.NextPageToken != "" {
+		l := "<" + nextAuditURL(p, page.NextPageToken) + `>; rel="next"`
+		link = &l
+	}
+	if f == report.CSV {
+		r, err := renderTable(p.Bom, func(w io.Writer) error { return report.AuditCSV(w, page.Entries) },
+			"audit", p.Actor, p.Action, p.Target)
+		r.link = link
+		return r, err
+	}
+	out := ListAudit200JSONResponse{Body: AuditPage{Entries: make([]AuditEntry, len(page.Entries)), NextPageToken: page.NextPageToken}}
 	for i, e := range page.Entries {
-		out.Entries[i] = AuditEntry{ID: e.ID, At: e.At, Actor: e.Actor, Action: e.Action, Target: e.Target}
+		out.Body.Entries[i] = AuditEntry{ID: e.ID, At: e.At, Actor: e.Actor, Action: e.Action, Target: e.Target}
 		if len(e.Details) > 0 {
 			// Details are a JSON object (written by the Service); anything
 			// else is left out rather than failing the page.
 			var d map[string]any
 			if err := json.Unmarshal(e.Details, &d); err == nil {
-				out.Entries[i].Details = d
+				out.Body.Entries[i].Details = d
 			}
 		}
 	}
+	out.Headers.Link, out.Headers.Vary = link, "Accept"
 	return out, nil
+}
+
+// nextAuditURL is the URL of the next page of the audit trail, with the
+// same filters.
+func nextAuditURL(p ListAuditParams, token string) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"actor": p.Actor, "action": p.Action, "target": p.Target} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	for k, t := range map[string]time.Time{"since": p.Since, "until": p.Until} {
+		if !t.IsZero() {
+			q.Set(k, t.Format(time.RFC3339Nano))
+		}
+	}
+	if p.PageSize != 0 {
+		q.Set("page_size", strconv.Itoa(p.PageSize))
+	}
+	q.Set("page_token", token)
+	return "/v1/audit?" + q.Encode()
 }
 
 func packToAPI(p *civicspace.PolicyPack) PolicyPack {

@@ -947,6 +947,60 @@ func (e GetAssessmentScoreParamsFormat) Valid() bool {
 	}
 }
 
+// Defines values for ListAuditParamsFormat.
+const (
+	ListAuditParamsFormatCsv  ListAuditParamsFormat = "csv"
+	ListAuditParamsFormatJSON ListAuditParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListAuditParamsFormat enum.
+func (e ListAuditParamsFormat) Valid() bool {
+	switch e {
+	case ListAuditParamsFormatCsv:
+		return true
+	case ListAuditParamsFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ExportCatalogParamsFormat.
+const (
+	ExportCatalogParamsFormatCsv  ExportCatalogParamsFormat = "csv"
+	ExportCatalogParamsFormatJSON ExportCatalogParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ExportCatalogParamsFormat enum.
+func (e ExportCatalogParamsFormat) Valid() bool {
+	switch e {
+	case ExportCatalogParamsFormatCsv:
+		return true
+	case ExportCatalogParamsFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
+// Defines values for ListCommitmentsParamsFormat.
+const (
+	ListCommitmentsParamsFormatCsv  ListCommitmentsParamsFormat = "csv"
+	ListCommitmentsParamsFormatJSON ListCommitmentsParamsFormat = "json"
+)
+
+// Valid indicates whether the value is a known member of the ListCommitmentsParamsFormat enum.
+func (e ListCommitmentsParamsFormat) Valid() bool {
+	switch e {
+	case ListCommitmentsParamsFormatCsv:
+		return true
+	case ListCommitmentsParamsFormatJSON:
+		return true
+	default:
+		return false
+	}
+}
+
 // Defines values for GetGapParamsFormat.
 const (
 	GetGapParamsFormatCsv    GetGapParamsFormat = "csv"
@@ -3103,13 +3157,41 @@ type ListAuditParams struct {
 
 	// PageToken The `next_page_token` of the previous page.
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format ListAuditParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
+
+// ListAuditParamsFormat defines parameters for ListAudit.
+type ListAuditParamsFormat string
 
 // ExportCatalogParams defines parameters for ExportCatalog.
 type ExportCatalogParams struct {
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format ExportCatalogParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
+
 	// AcceptLanguage The languages the catalog's text is wanted in (RFC 9110). English is the reference; French (`fr`) and Spanish (`es`) are civicspace's own translations, falling back to English field by field. The answer's `Content-Language` says which was chosen.
 	AcceptLanguage AcceptLanguage `json:"Accept-Language,omitempty,omitzero"`
 }
+
+// ExportCatalogParamsFormat defines parameters for ExportCatalog.
+type ExportCatalogParamsFormat string
 
 // ListCommitmentsParams defines parameters for ListCommitments.
 type ListCommitmentsParams struct {
@@ -3130,7 +3212,21 @@ type ListCommitmentsParams struct {
 
 	// PageToken The `next_page_token` of the previous page.
 	PageToken PageToken `form:"page_token,omitempty" json:"page_token,omitempty,omitzero"`
+
+	// Format The format of the answer; it wins over the `Accept` header (JSON
+	// when neither says): `json` or `csv` (RFC 4180, one row per item,
+	// text cells guarded against formula injection: docs/data.md).
+	Format ListCommitmentsParamsFormat `form:"format,omitempty" json:"format,omitempty,omitzero"`
+
+	// Bom Start a CSV or SDMX-CSV answer with the UTF-8 byte-order mark, so
+	// that Excel on Windows reads it as UTF-8 ("Côte d'Ivoire" instead of
+	// "CÃ´te d'Ivoire"). Ignored by the other formats. Python reads such
+	// a file with `encoding="utf-8-sig"`; R's readr drops the mark.
+	Bom Bom `form:"bom,omitempty" json:"bom,omitempty,omitzero"`
 }
+
+// ListCommitmentsParamsFormat defines parameters for ListCommitments.
+type ListCommitmentsParamsFormat string
 
 // GetCountryCommitmentSummaryParams defines parameters for GetCountryCommitmentSummary.
 type GetCountryCommitmentSummaryParams struct {
@@ -4819,6 +4915,32 @@ func (siw *ServerInterfaceWrapper) ListAudit(w http.ResponseWriter, r *http.Requ
 		return
 	}
 
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
+
 	handler := http.Handler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		siw.Handler.ListAudit(w, r, params)
 	}))
@@ -4852,6 +4974,32 @@ func (siw *ServerInterfaceWrapper) ExportCatalog(w http.ResponseWriter, r *http.
 
 	// Parameter object where we will unmarshal all parameters from the context
 	var params ExportCatalogParams
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
+		}
+		return
+	}
 
 	headers := r.Header
 
@@ -4968,6 +5116,32 @@ func (siw *ServerInterfaceWrapper) ListCommitments(w http.ResponseWriter, r *htt
 			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "page_token"})
 		} else {
 			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "page_token", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "format" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "format", r.URL.Query(), &params.Format, runtime.BindQueryParameterOptions{Type: "string", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "format"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "format", Err: err})
+		}
+		return
+	}
+
+	// ------------- Optional query parameter "bom" -------------
+
+	err = runtime.BindQueryParameterWithOptions("form", true, false, "bom", r.URL.Query(), &params.Bom, runtime.BindQueryParameterOptions{Type: "boolean", Format: ""})
+	if err != nil {
+		var requiredError *runtime.RequiredParameterError
+		if errors.As(err, &requiredError) {
+			siw.ErrorHandlerFunc(w, r, &RequiredParamError{ParamName: "bom"})
+		} else {
+			siw.ErrorHandlerFunc(w, r, &InvalidParamFormatError{ParamName: "bom", Err: err})
 		}
 		return
 	}
@@ -10437,17 +10611,57 @@ type ListAuditResponseObject interface {
 	VisitListAuditResponse(w http.ResponseWriter) error
 }
 
-type ListAudit200JSONResponse AuditPage
+type ListAudit200ResponseHeaders struct {
+	ContentDisposition string
+	Link               *string
+	Vary               string
+}
+
+type ListAudit200JSONResponse struct {
+	Body    AuditPage
+	Headers ListAudit200ResponseHeaders
+}
 
 func (response ListAudit200JSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
 
 	var buf bytes.Buffer
-	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+	if err := json.NewEncoder(&buf).Encode(response.Body); err != nil {
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       ListAudit200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ListAudit200TextCsvResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -10496,6 +10710,22 @@ func (response ListAudit403ApplicationProblemPlusJSONResponse) VisitListAuditRes
 	}
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.WriteHeader(403)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListAudit406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response ListAudit406ApplicationProblemPlusJSONResponse) VisitListAuditResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10639,8 +10869,9 @@ type ExportCatalogResponseObject interface {
 }
 
 type ExportCatalog200ResponseHeaders struct {
-	ContentLanguage string
-	Vary            string
+	ContentDisposition string
+	ContentLanguage    string
+	Vary               string
 }
 
 type ExportCatalog200JSONResponse struct {
@@ -10655,10 +10886,35 @@ func (response ExportCatalog200JSONResponse) VisitExportCatalogResponse(w http.R
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
 	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCatalog200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       ExportCatalog200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ExportCatalog200TextCsvResponse) VisitExportCatalogResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	w.Header().Set("Content-Language", fmt.Sprint(response.Headers.ContentLanguage))
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -10699,6 +10955,22 @@ func (response ExportCatalog401ApplicationProblemPlusJSONResponse) VisitExportCa
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ExportCatalog406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response ExportCatalog406ApplicationProblemPlusJSONResponse) VisitExportCatalogResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }
@@ -10746,7 +11018,9 @@ type ListCommitmentsResponseObject interface {
 }
 
 type ListCommitments200ResponseHeaders struct {
-	Link *string
+	ContentDisposition string
+	Link               *string
+	Vary               string
 }
 
 type ListCommitments200JSONResponse struct {
@@ -10761,11 +11035,39 @@ func (response ListCommitments200JSONResponse) VisitListCommitmentsResponse(w ht
 		return err
 	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
 	if response.Headers.Link != nil {
 		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
 	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
 	w.WriteHeader(200)
 	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommitments200TextCsvResponse struct {
+	Body          io.Reader
+	Headers       ListCommitments200ResponseHeaders
+	ContentLength int64
+}
+
+func (response ListCommitments200TextCsvResponse) VisitListCommitmentsResponse(w http.ResponseWriter) error {
+
+	w.Header().Set("Content-Type", "text/csv")
+	if response.ContentLength != 0 {
+		w.Header().Set("Content-Length", fmt.Sprint(response.ContentLength))
+	}
+	w.Header().Set("Content-Disposition", fmt.Sprint(response.Headers.ContentDisposition))
+	if response.Headers.Link != nil {
+		w.Header().Set("Link", fmt.Sprint(*response.Headers.Link))
+	}
+	w.Header().Set("Vary", fmt.Sprint(response.Headers.Vary))
+	w.WriteHeader(200)
+
+	if closer, ok := response.Body.(io.ReadCloser); ok {
+		defer closer.Close()
+	}
+	_, err := io.Copy(w, response.Body)
 	return err
 }
 
@@ -10798,6 +11100,22 @@ func (response ListCommitments401ApplicationProblemPlusJSONResponse) VisitListCo
 	w.Header().Set("Content-Type", "application/problem+json")
 	w.Header().Set("WWW-Authenticate", fmt.Sprint(response.Headers.WWWAuthenticate))
 	w.WriteHeader(401)
+	_, err := buf.WriteTo(w)
+	return err
+}
+
+type ListCommitments406ApplicationProblemPlusJSONResponse struct {
+	NotAcceptableApplicationProblemPlusJSONResponse
+}
+
+func (response ListCommitments406ApplicationProblemPlusJSONResponse) VisitListCommitmentsResponse(w http.ResponseWriter) error {
+
+	var buf bytes.Buffer
+	if err := json.NewEncoder(&buf).Encode(response); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/problem+json")
+	w.WriteHeader(406)
 	_, err := buf.WriteTo(w)
 	return err
 }

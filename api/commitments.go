@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
 	"net/http"
 	"net/url"
 	"slices"
@@ -67,6 +68,10 @@ func (s *Server) CreateCommitment(ctx context.Context, req CreateCommitmentReque
 // ListCommitments answers one page of the commitments the caller may see.
 func (s *Server) ListCommitments(ctx context.Context, req ListCommitmentsRequestObject) (ListCommitmentsResponseObject, error) {
 	params := req.Params
+	f, err := negotiate(ctx, string(params.Format), report.JSON, report.CSV)
+	if err != nil {
+		return nil, err
+	}
 	page, err := s.svc.ListCommitments(ctx, civicspace.CommitmentFilter{
 		Country:    params.Country,
 		Workstream: params.Workstream,
@@ -78,26 +83,39 @@ func (s *Server) ListCommitments(ctx context.Context, req ListCommitmentsRequest
 	if err != nil {
 		return nil, err
 	}
+	var link *string
+	if page.NextPageToken != "" {
+		l := "<" + nextCommitmentsURL(params, page.NextPageToken) + `>; rel="next"`
+		link = &l
+	}
+	if f == report.CSV {
+		r, err := renderTable(params.Bom, func(w io.Writer) error { return report.CommitmentListCSV(w, page.Records) },
+			"commitments", params.Country, params.Workstream, params.FollowUp, string(params.Status))
+		r.link = link
+		return r, err
+	}
 	out := ListCommitments200JSONResponse{Body: CommitmentList{Commitments: make([]CommitmentListItem, 0, len(page.Records))}}
 	for _, rec := range page.Records {
 		out.Body.Commitments = append(out.Body.Commitments, commitmentListItem(rec))
 	}
-	if page.NextPageToken != "" {
-		out.Body.NextPageToken = page.NextPageToken
-		q := url.Values{}
-		for k, v := range map[string]string{"country": params.Country, "workstream": params.Workstream, "follow_up": params.FollowUp, "status": string(params.Status)} {
-			if v != "" {
-				q.Set(k, v)
-			}
-		}
-		if params.PageSize != 0 {
-			q.Set("page_size", strconv.Itoa(params.PageSize))
-		}
-		q.Set("page_token", page.NextPageToken)
-		link := "</v1/commitments?" + q.Encode() + `>; rel="next"`
-		out.Headers.Link = &link
-	}
+	out.Body.NextPageToken = page.NextPageToken
+	out.Headers.Link, out.Headers.Vary = link, "Accept"
 	return out, nil
+}
+
+// nextCommitmentsURL is the URL of the next page, with the same filters.
+func nextCommitmentsURL(params ListCommitmentsParams, token string) string {
+	q := url.Values{}
+	for k, v := range map[string]string{"country": params.Country, "workstream": params.Workstream, "follow_up": params.FollowUp, "status": string(params.Status)} {
+		if v != "" {
+			q.Set(k, v)
+		}
+	}
+	if params.PageSize != 0 {
+		q.Set("page_size", strconv.Itoa(params.PageSize))
+	}
+	q.Set("page_token", token)
+	return "/v1/commitments?" + q.Encode()
 }
 
 func commitmentListItem(rec *civicspace.CommitmentRecord) CommitmentListItem {

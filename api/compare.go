@@ -71,6 +71,9 @@ func (r rendered) VisitGetAssessmentScoreResponse(w http.ResponseWriter) error {
 func (r rendered) VisitListIndicatorsResponse(w http.ResponseWriter) error     { return r.write(w) }
 func (r rendered) VisitListCountriesResponse(w http.ResponseWriter) error      { return r.write(w) }
 func (r rendered) VisitListAssessmentsResponse(w http.ResponseWriter) error    { return r.write(w) }
+func (r rendered) VisitExportCatalogResponse(w http.ResponseWriter) error      { return r.write(w) }
+func (r rendered) VisitListCommitmentsResponse(w http.ResponseWriter) error    { return r.write(w) }
+func (r rendered) VisitListAuditResponse(w http.ResponseWriter) error          { return r.write(w) }
 
 // renderTable writes a list as CSV with write, starting with the
 // byte-order mark when bom is set; name parts make its file name.

@@ -48,15 +48,26 @@ func countGroups(gs []*civicspace.Group) int {
 	return n
 }
 
-// ExportCatalog answers the whole catalog.
+// ExportCatalog answers the whole catalog; as CSV, its
+// recommendation-indicator links.
 func (s *Server) ExportCatalog(ctx context.Context, req ExportCatalogRequestObject) (ExportCatalogResponseObject, error) {
 	cat, lang := s.localCatalog(req.Params.AcceptLanguage)
+	f, err := negotiate(ctx, string(req.Params.Format), report.JSON, report.CSV)
+	if err != nil {
+		return nil, err
+	}
+	if f == report.CSV {
+		r, err := renderTable(req.Params.Bom, func(w io.Writer) error { return report.CatalogCSV(w, cat) },
+			"catalog", cat.Version())
+		r.language = lang
+		return r, err
+	}
 	out := ExportCatalog200JSONResponse{Body: CatalogExport{
 		Version:    cat.Version(),
 		Title:      cat.Title(),
 		Digest:     cat.Digest(),
 		Indicators: indicatorsToAPI(cat.Indicators()),
-	}, Headers: ExportCatalog200ResponseHeaders{ContentLanguage: lang, Vary: varyLanguage}}
+	}, Headers: ExportCatalog200ResponseHeaders{ContentLanguage: lang, Vary: "Accept, " + varyLanguage}}
 	for _, f := range cat.Frameworks() {
 		out.Body.Frameworks = append(out.Body.Frameworks, frameworkToAPI(f))
 	}

@@ -2,6 +2,8 @@ package report
 
 import (
 	"io"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/civicspace/civicspace/civicspace"
@@ -64,13 +66,80 @@ func AssessmentsCSV(w io.Writer, recs []*civicspace.Record) error {
 	t := newTable(w, AssessmentsCSVHeader...)
 	for _, r := range recs {
 		a := &r.Assessment
-		var published cell
-		if r.PublishedVersion > 0 {
-			published = integer(r.PublishedVersion)
-		}
-		t.row(txt(r.ID), integer(r.Version), txt(string(r.Status)), published, txt(a.Subject.Country), txt(a.Subject.Organisation),
+		t.row(txt(r.ID), integer(r.Version), txt(string(r.Status)), positive(r.PublishedVersion), txt(a.Subject.Country), txt(a.Subject.Organisation),
 			txt(a.Period.String()), txt(string(a.Kind)), txt(a.Author), txt(a.Title), integer(len(a.Answers)),
-			cell{s: r.CreatedAt.UTC().Format(time.RFC3339)}, cell{s: r.UpdatedAt.UTC().Format(time.RFC3339)})
+			utc(r.CreatedAt), utc(r.UpdatedAt))
 	}
 	return t.flush()
 }
+
+// CatalogCSVHeader is the header of CatalogCSV.
+var CatalogCSVHeader = []string{"framework", "group", "recommendation", "number", "recommendation_title", "addressees",
+	"source_file", "indicator", "indicator_type", "direction", "weight", "question"}
+
+// CatalogCSV writes the catalog's recommendation-indicator links, one row
+// each, in indicator order; addressees are space-separated role codes.
+func CatalogCSV(w io.Writer, cat *civicspace.Catalog) error {
+	t := newTable(w, CatalogCSVHeader...)
+	for _, ind := range cat.Indicators() {
+		for _, rid := range ind.Recommendations {
+			r, ok := cat.Recommendation(rid)
+			if !ok {
+				continue // the catalog checks its links when loaded
+			}
+			roles := make([]string, len(r.Addressees))
+			for i, x := range r.Addressees {
+				roles[i] = string(x)
+			}
+			t.row(txt(r.Framework().ID), txt(r.Group().ID), txt(r.ID), txt(r.Number), txt(r.Title), txt(strings.Join(roles, " ")),
+				txt(r.Source.File), txt(ind.ID), txt(string(ind.Type)), txt(string(ind.Direction)), flt(ind.Weight), txt(ind.Question))
+		}
+	}
+	return t.flush()
+}
+
+// CommitmentListCSVHeader is the header of CommitmentListCSV.
+var CommitmentListCSVHeader = []string{"id", "version", "status", "published_version", "title", "countries",
+	"occasion_kind", "occasion", "occasion_date", "workstream", "follow_up", "recommendations", "milestones", "created_at", "updated_at"}
+
+// CommitmentListCSV writes commitment records, one row each: countries are
+// space-separated alpha-3 codes; recommendations and milestones are counts;
+// times are RFC 3339 in UTC; published_version is empty when never
+// published.
+func CommitmentListCSV(w io.Writer, recs []*civicspace.CommitmentRecord) error {
+	t := newTable(w, CommitmentListCSVHeader...)
+	for _, r := range recs {
+		c := &r.Commitment
+		t.row(txt(r.ID), integer(r.Version), txt(string(r.Status)), positive(r.PublishedVersion), txt(c.Title), txt(strings.Join(c.Subject.Countries, " ")),
+			txt(string(c.Occasion.Kind)), txt(c.Occasion.Name), txt(c.Occasion.Date), txt(c.Occasion.WorkstreamID), txt(c.FollowUp),
+			integer(len(c.Recommendations)), integer(len(c.Milestones)),
+			utc(r.CreatedAt), utc(r.UpdatedAt))
+	}
+	return t.flush()
+}
+
+// AuditCSVHeader is the header of AuditCSV.
+var AuditCSVHeader = []string{"id", "at", "actor", "action", "target", "details"}
+
+// AuditCSV writes audit entries, one row each: at is RFC 3339 in UTC
+// (with fractions of a second when recorded); details is the entry's JSON
+// object as stored, empty when none.
+func AuditCSV(w io.Writer, entries []*civicspace.AuditEntry) error {
+	t := newTable(w, AuditCSVHeader...)
+	for _, e := range entries {
+		t.row(cell{s: strconv.FormatInt(e.ID, 10)}, cell{s: e.At.UTC().Format(time.RFC3339Nano)}, txt(e.Actor), txt(e.Action),
+			txt(e.Target), txt(string(e.Details)))
+	}
+	return t.flush()
+}
+
+// positive is n, or an empty cell when n is 0 (a version never published).
+func positive(n int) cell {
+	if n <= 0 {
+		return cell{}
+	}
+	return integer(n)
+}
+
+// utc is an RFC 3339 time in UTC.
+func utc(t time.Time) cell { return cell{s: t.UTC().Format(time.RFC3339)} }

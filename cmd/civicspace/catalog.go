@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/civicspace/civicspace/civicspace"
+	"github.com/civicspace/civicspace/civicspace/report"
 	"github.com/spf13/cobra"
 )
 
@@ -85,7 +85,7 @@ as JSON for scripts.`,
 			case "json":
 				return writeJSON(a.stdout, cat)
 			case "csv":
-				return writeCatalogCSV(a.stdout, cat)
+				return report.CatalogCSV(a.stdout, cat)
 			}
 			return &exitError{code: exitInvalid, err: fmt.Errorf("unknown --format %q: use json or csv", format)}
 		},
@@ -126,34 +126,6 @@ func writeJSON(w io.Writer, v any) error {
 	enc.SetIndent("", "  ")
 	enc.SetEscapeHTML(false)
 	return enc.Encode(v)
-}
-
-// writeCatalogCSV writes one row per recommendation-indicator link.
-func writeCatalogCSV(w io.Writer, cat *civicspace.Catalog) error {
-	cw := csv.NewWriter(w)
-	_ = cw.Write([]string{"framework", "group", "recommendation", "number", "recommendation_title", "addressees", "source_file", "indicator", "indicator_type", "direction", "weight", "question"})
-	for _, ind := range cat.Indicators() {
-		for _, rid := range ind.Recommendations {
-			r, _ := cat.Recommendation(rid)
-			roles := make([]string, len(r.Addressees))
-			for i, x := range r.Addressees {
-				roles[i] = string(x)
-			}
-			_ = cw.Write(csvSafe([]string{r.Framework().ID, r.Group().ID, r.ID, r.Number, r.Title, strings.Join(roles, " "), r.Source.File, ind.ID, string(ind.Type), string(ind.Direction), civicspace.FormatNumber(ind.Weight), ind.Question}))
-		}
-	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// csvSafe neutralises cells a spreadsheet would run as formulas.
-func csvSafe(row []string) []string {
-	for i, c := range row {
-		if c != "" && strings.ContainsRune("=+-@\t\r", rune(c[0])) {
-			row[i] = "'" + c
-		}
-	}
-	return row
 }
 
 func absPaths(paths []string) []string {
