@@ -9,7 +9,7 @@ CREATE TABLE reference_observations (
 	country     TEXT NOT NULL,
 	year        INTEGER NOT NULL,
 	dimensions  TEXT NOT NULL,
-	value       DOUBLE PRECISION,
+	value       REAL,
 	value_text  TEXT NOT NULL,
 	units       TEXT NOT NULL,
 	nature      TEXT NOT NULL,
@@ -17,5 +17,5 @@ CREATE TABLE reference_observations (
 	footnote    TEXT NOT NULL,
 	time_detail TEXT NOT NULL,
 	PRIMARY KEY (series, area_code, year, dimensions)
-);
+) STRICT;
 CREATE INDEX reference_observations_by_country ON reference_observations (country, indicator, year);
